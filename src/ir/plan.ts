@@ -1,0 +1,76 @@
+/**
+ * The plan: every job needed for the requested targets, with rendered
+ * commands and dependencies (spec §3). Produced by `planner/`, consumed by
+ * `executor/` and `cli/` (graph, dry run). Plain, serializable data.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ConfigObject } from './model.js';
+import type { JobId, RelPath } from './ids.js';
+
+/** One input file of a job. */
+export interface JobInput {
+  readonly path: RelPath;
+  /** Placeholder name (`{input.NAME}`), absent for an unnamed path. A gather's instances share its name. */
+  readonly name?: string;
+  /** The product this file is an instance of, if any. */
+  readonly product?: string;
+  /** True when this file comes from `all PRODUCT`. */
+  readonly gather: boolean;
+}
+
+/** One output file of a job. */
+export interface JobOutput {
+  readonly path: RelPath;
+  readonly name?: string;
+  readonly product?: string;
+  readonly temp: boolean;
+  readonly protected: boolean;
+}
+
+/** One planned job: a rule applied to one set of wildcard values. */
+export interface Job {
+  readonly id: JobId;
+  readonly rule: string;
+  readonly level: number;
+  readonly levelText: string;
+  /** Wildcard values, keys in the rule's wildcard order. */
+  readonly wildcards: Readonly<Record<string, string>>;
+  /** In declaration order; a gather's instances in byte order of their paths. */
+  readonly inputs: readonly JobInput[];
+  /** In declaration order. */
+  readonly outputs: readonly JobOutput[];
+  /** The rendered shell text, every placeholder substituted and shell-quoted. */
+  readonly command: string;
+  /** Evaluated params (config references resolved). */
+  readonly params: ConfigObject;
+  /** A digest of the rule's declared inputs and outputs (patterns and kinds): the "rule" rerun trigger. */
+  readonly ruleDigest: string;
+  /** Cores the job takes from `-j` (resources.cores, default 1). */
+  readonly cores: number;
+  /** Memory in bytes if declared. */
+  readonly memBytes?: number;
+  /** Extra attempts after a failure. */
+  readonly retries: number;
+  /** Wall-clock limit in ms, if any. */
+  readonly timeoutMs?: number;
+  /** Where stdout/stderr go: the rule's rendered `log`, else `.wf/logs/RULE/WILDCARDS.log`. */
+  readonly logPath: RelPath;
+  /** True when `logPath` comes from the rule's `log` declaration. */
+  readonly hasDeclaredLog: boolean;
+  /** Jobs producing this job's inputs, sorted, without duplicates. */
+  readonly deps: readonly JobId[];
+}
+
+/** The result of planning. */
+export interface Plan {
+  /** Absolute workflow root: the jobs' working directory. */
+  readonly root: string;
+  /** Every job needed by the targets, in a topological order (dependencies first). */
+  readonly jobs: readonly Job[];
+  /** The jobs that produce the requested targets directly (sorted). */
+  readonly targets: readonly JobId[];
+  /** Source files (produced by no job) that planned jobs read, sorted. */
+  readonly sources: readonly RelPath[];
+  /** Warnings such as a gather with no instance (WF2108). Errors mean no plan. */
+  readonly diagnostics: readonly Diagnostic[];
+}
