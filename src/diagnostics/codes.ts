@@ -44,6 +44,7 @@ export const CODES = {
   WF2024: 'invalid path pattern',
   WF2025: 'log pattern uses a wildcard not in the outputs',
   WF2026: 'workflow declared twice',
+  WF2027: 'unknown params key',
   WF2050: 'unused product',
   WF2051: 'rule not reachable from the default targets',
 
@@ -61,6 +62,11 @@ export const CODES = {
   WF2111: 'path does not match the wildcard constraint',
   WF2112: 'cannot evaluate when',
   WF2113: 'no workflow file found',
+  WF2114: 'invalid command-line option',
+  WF2115: 'target excluded by --where',
+  WF2116: 'cycle between jobs',
+  WF2117: 'cannot render shell command',
+  WF2118: 'target has nothing to build',
 
   // -- execution (src/executor/) --------------------------------------------
   WF3001: 'job failed',

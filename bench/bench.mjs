@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+/**
+ * Peer benchmark: wf against GNU make, ninja and snakemake on the same
+ * generated L0→L3 workload (3N+1 jobs), in one session, alternating tools,
+ * several repetitions. Writes bench/results/latest.{md,json}.
+ *
+ * The workload generator and the peers' file formats come from the shared
+ * peer kit (../shared/bench/peers/gen.py, or $WF_BENCH_PEERS); the peers are
+ * Debian packages (ninja-build, snakemake, time), installed when missing.
+ *
+ * usage: node bench/bench.mjs [--smoke] [--reps N] [--peers make,ninja,snakemake]
+ *                             [--only full,noop,dryrun,touch1] [--out DIR] [--no-install]
+ *   --smoke   CI-sized: N=50 (and 200 for the "large" rows), one repetition, make only
+ *
+ * Timing: GNU time (/usr/bin/time -f '%e %M') around the tool process:
+ * wall seconds and peak RSS of the largest process. Ratios are medians of
+ * wf over medians of the peer, measured here in the same run.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '..');
+const args = parseArgs(process.argv.slice(2));
+const PEERS_DIR = process.env.WF_BENCH_PEERS ?? resolve(REPO, '../shared/bench/peers');
+const GEN = join(PEERS_DIR, 'gen.py');
+const WORK = resolve(args.work ?? join(REPO, 'bench/work'));
+const OUT = resolve(args.out ?? join(REPO, 'bench/results'));
+const WF = join(REPO, 'dist/cli/main.js');
+
+if (!existsSync(GEN)) fail(`peer kit not found at ${PEERS_DIR} (set WF_BENCH_PEERS to the folder holding gen.py)`);
+if (!existsSync(WF)) fail('dist/cli/main.js is missing: run `npm run build` first');
+if (!args.noInstall) ensureDebian();
+
+const TOOLS = {
+  wf: { build: ['node', WF, 'run', '-j', '2'], dry: ['node', WF, 'run', '-n', '-j', '2'], state: ['.wf'] },
+  make: { build: ['make', '-j2'], dry: ['make', '-n'], state: [] },
+  ninja: { build: ['ninja', '-j2'], dry: ['ninja', '-n', '-j2'], state: ['.ninja_log', '.ninja_deps'] },
+  snakemake: { build: ['snakemake', '--cores', '2', '--quiet'], dry: ['snakemake', '-n', '--cores', '2', '--quiet'], state: ['.snakemake'] },
+};
+
+const smoke = args.smoke;
+const reps = smoke ? 1 : args.reps;
+const peers = (args.peers ?? (smoke ? 'make' : 'make,ninja,snakemake')).split(',').filter((p) => p in TOOLS && p !== 'wf');
+const small = smoke ? 50 : 1000;
+const large = smoke ? 200 : 20000;
+const huge = smoke ? 400 : 100000;
+/** Scenario rows: which N and which peers (snakemake only where it finishes in minutes). */
+const ROWS = [
+  { scenario: 'full', n: small, peers },
+  { scenario: 'noop', n: small, peers },
+  { scenario: 'noop', n: large, peers: peers.filter((p) => p !== 'snakemake') },
+  { scenario: 'dryrun', n: large, peers },
+  { scenario: 'dryrun', n: huge, peers: peers.filter((p) => p !== 'snakemake') },
+  { scenario: 'touch1', n: small, peers },
+  { scenario: 'touch1', n: large, peers: peers.filter((p) => p !== 'snakemake') },
+].filter((r) => !args.only || args.only.split(',').includes(r.scenario));
+
+const results = [];
+for (const row of ROWS) {
+  const tools = ['wf', ...row.peers];
+  const samples = Object.fromEntries(tools.map((t) => [t, []]));
+  log(`== ${row.scenario} N=${row.n} (${3 * row.n + 1} jobs): ${tools.join(', ')}, ${reps} rep(s)`);
+  const trees = Object.fromEntries(tools.map((t) => [t, prepareTree(t, row)]));
+  for (let rep = 0; rep < reps; rep++) {
+    for (const tool of tools) {
+      // snakemake's slow rows take one sample (its full build at N=1000 alone is minutes)
+      if (tool === 'snakemake' && rep > 0 && row.scenario !== 'noop' && row.scenario !== 'touch1') continue;
+      const s = measure(tool, row, trees[tool]);
+      samples[tool].push(s);
+      log(`   ${tool.padEnd(9)} rep ${rep + 1}: ${s.wall_s.toFixed(3)} s, ${s.peak_rss_mb.toFixed(1)} MB, rc=${s.rc}, outputs written=${s.outputs_written}`);
+    }
+  }
+  for (const tool of tools) {
+    const xs = samples[tool];
+    results.push({
+      scenario: row.scenario,
+      n: row.n,
+      jobs: 3 * row.n + 1,
+      tool,
+      reps: xs.length,
+      median_s: median(xs.map((x) => x.wall_s)),
+      min_s: Math.min(...xs.map((x) => x.wall_s)),
+      peak_rss_mb: Math.max(...xs.map((x) => x.peak_rss_mb)),
+      outputs_written: xs.map((x) => x.outputs_written),
+      rc: xs.map((x) => x.rc),
+    });
+  }
+  for (const tool of tools) if (!args.keep) rmSync(trees[tool], { recursive: true, force: true });
+}
+
+const machine = {
+  date: new Date().toISOString(),
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  versions: toolVersions(),
+  reps,
+  smoke,
+};
+mkdirSync(OUT, { recursive: true });
+writeFileSync(join(OUT, 'latest.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+writeFileSync(join(OUT, 'latest.md'), markdown(machine, results));
+log(`wrote ${join(OUT, 'latest.md')} and latest.json`);
+process.stdout.write(readFileSync(join(OUT, 'latest.md'), 'utf8'));
+
+// ---------------------------------------------------------------------------
+
+/** Generate the tree for one tool and row; build it first where the scenario needs a built tree. */
+function prepareTree(tool, row) {
+  const dir = join(WORK, `${tool}-n${row.n}-${row.scenario}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  execFileSync('python3', [GEN, '--n', String(row.n), '--out', dir]);
+  if (row.scenario === 'noop' || row.scenario === 'touch1') {
+    const r = spawnSync(TOOLS[tool].build[0], TOOLS[tool].build.slice(1), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+    if (r.status !== 0) fail(`preparatory build of ${tool} failed in ${dir}: ${String(r.stderr).slice(-2000)}`);
+  }
+  return dir;
+}
+
+/** One timed sample of a scenario; full builds start from a clean tree each time. */
+function measure(tool, row, dir) {
+  const t = TOOLS[tool];
+  if (row.scenario === 'full') {
+    for (const d of ['L1', 'L2', 'L3', ...t.state]) rmSync(join(dir, d), { recursive: true, force: true });
+  }
+  if (row.scenario === 'touch1') {
+    const obs = `obs${String(Math.floor(row.n / 2)).padStart(5, '0')}`;
+    appendFileSync(join(dir, 'raw', obs, 'telem.dat'), `changed ${process.hrtime.bigint()}\n`);
+  }
+  const marker = join(dir, '.marker');
+  writeFileSync(marker, '');
+  const past = Date.now() / 1000 - 1;
+  utimesSync(marker, past, past);
+  const cmd = row.scenario === 'dryrun' ? t.dry : t.build;
+  const timeFile = join(dir, '.time');
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, ...cmd], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] });
+  const [wall, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { wall_s: wall, peak_rss_mb: rssKb / 1024, rc: r.status, outputs_written: countNewer(dir, marker) };
+}
+
+function countNewer(dir, marker) {
+  const since = statSync(marker).mtimeMs;
+  let n = 0;
+  const walk = (d) => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (statSync(p).mtimeMs > since) n++;
+    }
+  };
+  for (const top of ['L1', 'L2', 'L3']) walk(join(dir, top));
+  return n;
+}
+
+function markdown(m, rows) {
+  const lines = [
+    '# wf against make, ninja and snakemake',
+    '',
+    `Generated by \`npm run bench\` on ${m.date}: ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.reps} repetition(s)${m.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}.`,
+    `Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.`,
+    'Workload: `../shared/bench/peers/gen.py` (3N+1 jobs: N × L1, 2N × L2, one L3 gather). Wall time and peak RSS from GNU time; medians.',
+    '',
+    '| scenario | N (jobs) | tool | median s | min s | peak RSS MB | outputs written | wf / tool |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const wf = rows.find((x) => x.scenario === r.scenario && x.n === r.n && x.tool === 'wf');
+    const ratio = r.tool === 'wf' || !wf ? '' : (wf.median_s / r.median_s).toFixed(2);
+    lines.push(`| ${r.scenario} | ${r.n} (${r.jobs}) | ${r.tool} | ${r.median_s.toFixed(3)} | ${r.min_s.toFixed(3)} | ${r.peak_rss_mb.toFixed(1)} | ${[...new Set(r.outputs_written)].join('/')} | ${ratio} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function toolVersions() {
+  const v = (cmd, argv, re) => {
+    const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+    const m = re.exec(`${r.stdout}${r.stderr}`);
+    return m ? m[1] : 'absent';
+  };
+  return {
+    wf: JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version,
+    make: v('make', ['--version'], /GNU Make (\S+)/),
+    ninja: v('ninja', ['--version'], /(\S+)/),
+    snakemake: v('snakemake', ['--version'], /(\S+)/),
+    bash: v('bash', ['--version'], /version (\S+)/),
+  };
+}
+
+function ensureDebian() {
+  const missing = [];
+  if (!existsSync('/usr/bin/time')) missing.push('time');
+  if (peers.includes('ninja') && spawnSync('ninja', ['--version']).status !== 0) missing.push('ninja-build');
+  if (peers.includes('snakemake') && spawnSync('snakemake', ['--version']).status !== 0) missing.push('snakemake');
+  if (peers.includes('make') && spawnSync('make', ['--version']).status !== 0) missing.push('make');
+  if (missing.length === 0) return;
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  if (!install()) {
+    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+    if (!install()) fail(`apt-get install ${missing.join(' ')} failed`);
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function parseArgs(argv) {
+  const a = { reps: 3, smoke: false, noInstall: false, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    if (k === '--smoke') a.smoke = true;
+    else if (k === '--no-install') a.noInstall = true;
+    else if (k === '--keep') a.keep = true;
+    else if (k === '--reps') a.reps = Number(argv[++i]);
+    else if (k === '--peers') a.peers = argv[++i];
+    else if (k === '--only') a.only = argv[++i];
+    else if (k === '--out') a.out = argv[++i];
+    else if (k === '--work') a.work = argv[++i];
+    else fail(`unknown option ${k}`);
+  }
+  return a;
+}
+
+function log(s) {
+  process.stderr.write(`${s}\n`);
+}
+
+function fail(s) {
+  process.stderr.write(`bench: ${s}\n`);
+  process.exit(2);
+}

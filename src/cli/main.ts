@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+/**
+ * The `wf` command (spec §5): argument parsing with commander, then one
+ * lazily imported module per command. Owns exit codes: usage errors exit 2,
+ * a bug exits 3 with "internal error", never a bare stack trace.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { CliExit, EXIT } from './exit-codes.js';
+
+const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/** Collect a repeatable option into a list. */
+const collect = (value: string, previous: readonly string[]): string[] => [...previous, value];
+
+/** True when colour escapes should be written to the given stream. */
+function wantsColor(stream: NodeJS.WriteStream): boolean {
+  return stream.isTTY === true && process.env['NO_COLOR'] === undefined && process.env['TERM'] !== 'dumb';
+}
+
+function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('wf')
+    .description('Plan and run .wf workflows: data products by processing level, rebuilt only when out of date.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(`wf: ${str.replace(/^error: /, '')}`) });
+
+  program
+    .command('run')
+    .description('plan and run the jobs that are out of date for TARGETs (products, rules, levels such as L2, or file paths)')
+    .argument('[targets...]', 'what to build; default: the workflow\'s `default`, else every product of the highest level')
+    .option('-f, --file <file>', 'workflow file (default ./workflow.wf, else the only .wf in the directory)')
+    .option('-j, --jobs <n>', 'job slots to use at once (default: number of cores)')
+    .option('-n, --dry-run', 'show what would run, run nothing', false)
+    .option('--explain', 'say why each job must run', false)
+    .option('-k, --keep-going', 'after a failure, go on with jobs that do not depend on it', false)
+    .option('--force', 'run every planned job, even up-to-date ones (and rebuild protected outputs)', false)
+    .option('--forcerun <rule>', 'run every job of RULE (repeatable)', collect, [])
+    .option('--where <key=values>', 'only wildcard values KEY=V1[,V2…] (repeatable)', collect, [])
+    .option('--config <key=value>', 'override a config value (repeatable; a.b=V sets a nested key)', collect, [])
+    .option('--config-file <file>', 'override config values from a JSON or .wf config file')
+    .option('--rerun-triggers <list>', 'which changes rerun a job: mtime,content,command,params,rule (default: all)')
+    .addOption(new Option('--executor <name>', 'where jobs run').choices(['local']).default('local'))
+    .addOption(new Option('--log-format <format>', 'progress as human text or JSON events (stderr)').choices(['text', 'json']).default('text'))
+    .action(async (targets: string[], opts) => {
+      const { runCommand } = await import('./run.js');
+      process.exitCode = await runCommand(targets, { ...opts, color: wantsColor(process.stderr) });
+    });
+
+  program
+    .command('check')
+    .description('check workflow files statically, for CI (exit 0 clean, 2 on any error)')
+    .argument('[files...]', 'main workflow files (default: the one in the current directory)')
+    .option('-f, --file <file>', 'workflow file when no FILE is given')
+    .addOption(new Option('--format <format>', 'diagnostics format').choices(['text', 'json', 'github']).default('text'))
+    .action(async (files: string[], opts) => {
+      const { runCheck } = await import('./check.js');
+      process.exitCode = runCheck(files, { ...opts, color: wantsColor(process.stdout) });
+    });
+
+  program
+    .command('graph')
+    .description('print the job graph (or with --rules the rule graph) of TARGETs')
+    .argument('[targets...]', 'what to plan; default as for `wf run`')
+    .option('-f, --file <file>', 'workflow file')
+    .addOption(new Option('--format <format>', 'output format').choices(['dot', 'mermaid', 'json']).default('dot'))
+    .option('--rules', 'draw rules instead of jobs', false)
+    .option('--where <key=values>', 'only wildcard values KEY=V1[,V2…] (repeatable)', collect, [])
+    .option('--config <key=value>', 'override a config value (repeatable)', collect, [])
+    .option('--config-file <file>', 'override config values from a file')
+    .action(async (targets: string[], opts) => {
+      const { prepare } = await import('./prepare.js');
+      const { renderJobGraph, renderRuleGraph } = await import('./graph.js');
+      const { workflow, plan } = await prepare(targets, { ...opts, color: wantsColor(process.stderr) });
+      process.stdout.write(opts.rules ? renderRuleGraph(workflow, plan, opts.format) : renderJobGraph(plan, opts.format));
+    });
+
+  program
+    .command('clean')
+    .description('remove the generated outputs of TARGETs (never source products; protected ones only with --force)')
+    .argument('[targets...]', 'what to clean; default as for `wf run`')
+    .option('-f, --file <file>', 'workflow file')
+    .option('-n, --dry-run', 'list what would be removed', false)
+    .option('--force', 'also remove protected outputs', false)
+    .option('--where <key=values>', 'only wildcard values KEY=V1[,V2…] (repeatable)', collect, [])
+    .option('--config <key=value>', 'override a config value (repeatable)', collect, [])
+    .option('--config-file <file>', 'override config values from a file')
+    .action(async (targets: string[], opts) => {
+      const { runClean } = await import('./clean.js');
+      process.exitCode = await runClean(targets, { ...opts, color: wantsColor(process.stderr) });
+    });
+
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (e) {
+    if (e instanceof CliExit) {
+      if (e.message) process.stderr.write(`wf: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+    } else if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors exit 2 (spec §5).
+      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    } else {
+      const err = e as Error;
+      process.stderr.write(`wf: internal error: ${err?.message ?? String(e)}\n`);
+      if (process.env['WF_DEBUG']) process.stderr.write(`${err?.stack ?? ''}\n`);
+      else process.stderr.write('wf: this is a bug in wf; rerun with WF_DEBUG=1 for details and report it\n');
+      process.exitCode = EXIT.internal;
+    }
+  }
+}
+
+await main(process.argv);

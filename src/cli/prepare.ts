@@ -1,0 +1,66 @@
+/**
+ * Shared by `wf run` and `wf graph`: open the workflow, apply `--config`,
+ * `--config-file` and `--where`, resolve targets, and plan. Prints the
+ * diagnostics that stop it (to stderr) and exits 2 through {@link CliExit}.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { renderText } from '../diagnostics/render.js';
+import type { Plan } from '../ir/plan.js';
+import type { Workflow } from '../ir/model.js';
+import { plan } from '../planner/index.js';
+import { CliExit, EXIT } from './exit-codes.js';
+import { mergeConfig, parseWhere } from './options.js';
+import { openWorkflow } from './session.js';
+import { toTargetSpecs } from './targets.js';
+
+/** Options that shape a plan (subset of `wf run` options). */
+export interface PlanningOptions {
+  readonly file?: string;
+  readonly config: readonly string[];
+  readonly configFile?: string;
+  readonly where: readonly string[];
+  readonly color: boolean;
+}
+
+/** A planned workflow, ready to execute or draw. */
+export interface Prepared {
+  readonly workflow: Workflow;
+  readonly plan: Plan;
+}
+
+/**
+ * Plan `targets` (empty: the defaults). Warnings (e.g. a gather with no
+ * instance, WF2108) are printed to stderr; errors print and throw
+ * {@link CliExit} with exit code 2.
+ */
+export async function prepare(targets: readonly string[], options: PlanningOptions): Promise<Prepared> {
+  const session = openWorkflow(options.file, process.cwd());
+  const sources = session.sources;
+  const fail = (diagnostics: readonly Diagnostic[]): never => {
+    printDiagnostics(diagnostics, sources, options.color);
+    throw new CliExit(EXIT.invalid);
+  };
+  if (!session.workflow) fail(session.diagnostics.filter((d) => d.severity === 'error'));
+  const workflow = session.workflow!;
+  const config = mergeConfig(workflow.config, options.configFile, options.config);
+  if (config.diagnostic) fail([config.diagnostic]);
+  const where = parseWhere(options.where);
+  if (where.diagnostic) fail([where.diagnostic]);
+  const result = await plan(workflow, {
+    targets: toTargetSpecs(targets, workflow),
+    where: where.value!,
+    config: config.value!,
+  });
+  if (!result.plan || hasErrors(result.diagnostics)) fail(result.diagnostics.filter((d) => d.severity === 'error'));
+  if (result.diagnostics.length > 0) printDiagnostics(result.diagnostics, sources, options.color, false);
+  return { workflow, plan: result.plan! };
+}
+
+/** Render diagnostics to stderr like a compiler; `summary` adds the count line. */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, color: boolean, summary = true): void {
+  if (diagnostics.length === 0) return;
+  let text = renderText(diagnostics, sources, { color });
+  if (!summary) text = text.replace(/\n[^\n]*\d+ (errors?|warnings?)[^\n]*\n?$/, '\n');
+  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}

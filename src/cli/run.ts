@@ -1,0 +1,98 @@
+/**
+ * `wf run [TARGET…]` (spec §5): plan, take the workflow lock, execute, report,
+ * and map the outcome to an exit code (0 done or nothing to do, 1 a job
+ * failed, 2 invalid workflow/usage/held lock, 130 interrupted).
+ */
+import { availableParallelism } from 'node:os';
+import { acquireLock, createExecaRunner, execute, openStateStore, releaseLock, type Lock } from '../executor/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { parseJobs, parseTriggers } from './options.js';
+import { prepare, printDiagnostics } from './prepare.js';
+import { Reporter } from './report.js';
+
+/** Options of `wf run`, as commander parsed them. */
+export interface RunCommandOptions {
+  readonly file?: string;
+  readonly jobs?: string;
+  readonly dryRun: boolean;
+  readonly explain: boolean;
+  readonly keepGoing: boolean;
+  readonly force: boolean;
+  readonly forcerun: readonly string[];
+  readonly where: readonly string[];
+  readonly config: readonly string[];
+  readonly configFile?: string;
+  readonly rerunTriggers?: string;
+  readonly executor: 'local';
+  readonly logFormat: 'text' | 'json';
+  readonly color: boolean;
+}
+
+/** Run the command; resolves to the exit code. Throws `CliExit` (exit 2) for planning errors. */
+export async function runCommand(targets: readonly string[], opts: RunCommandOptions): Promise<ExitCode> {
+  const jobs = parseJobs(opts.jobs, availableParallelism());
+  const triggers = parseTriggers(opts.rerunTriggers);
+  const usageProblem = jobs.diagnostic ?? triggers.diagnostic;
+  if (usageProblem) {
+    printDiagnostics([usageProblem], new Map(), opts.color);
+    return EXIT.invalid;
+  }
+  const { workflow, plan } = await prepare(targets, opts);
+  const unknownRule = opts.forcerun.find((r) => !workflow.rules.has(r));
+  if (unknownRule !== undefined) {
+    process.stderr.write(`wf: error[WF2101]: --forcerun names \`${unknownRule}\`, which is not a rule of this workflow\n`);
+    return EXIT.invalid;
+  }
+
+  // A dry run writes nothing, not even .wf/, so it takes no lock.
+  let lock: Lock | undefined;
+  if (!opts.dryRun) {
+    const taken = acquireLock(plan.root);
+    if (!taken.ok) {
+      printDiagnostics([taken.diagnostic], new Map(), opts.color, false);
+      return EXIT.invalid;
+    }
+    lock = taken.lock;
+    printDiagnostics(taken.warnings, new Map(), opts.color, false);
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) controller.abort();
+    else runner.forceKill?.();
+  };
+  const runner = createExecaRunner();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const mode = opts.logFormat === 'json' ? 'json' : process.stderr.isTTY ? 'tty' : 'plain';
+  const reporter = new Reporter(plan, { mode, explain: opts.explain, dryRun: opts.dryRun, color: opts.color });
+  const store = openStateStore(plan.root);
+  try {
+    const summary = await execute(
+      plan,
+      {
+        root: plan.root,
+        jobs: jobs.value!,
+        keepGoing: opts.keepGoing,
+        dryRun: opts.dryRun,
+        force: opts.force,
+        forceRules: opts.forcerun,
+        rerunTriggers: triggers.value!,
+        signal: controller.signal,
+      },
+      { runner, store },
+      reporter.onEvent,
+    );
+    reporter.finish(summary);
+    if (summary.interrupted) return EXIT.interrupted;
+    return summary.failed.length > 0 ? EXIT.jobFailed : EXIT.ok;
+  } finally {
+    store.close();
+    if (lock) releaseLock(lock);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * The executor's entry point and scheduler (STYLE §1: Plan + JobRunner +
+ * StateStore → ExecEvents + RunSummary). Decides freshness, then runs dirty
+ * jobs in plan order as their dependencies finish, within `-j` core slots;
+ * handles failure (stop or keep going), temp cleanup and interruption.
+ * Never prints and never decides exit codes.
+ */
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { JobId, RelPath } from '../ir/ids.js';
+import type { Plan } from '../ir/plan.js';
+import type { ExecEvent, FailedJob, JobReasons, LevelCount, RunSummary } from './events.js';
+import { decide, type RerunTrigger } from './freshness.js';
+import type { JobRunner } from './job-runner.js';
+import { removePath } from './outputs.js';
+import { indexPlan } from './plan-index.js';
+import { buildDoneRecord, runJob, type JobContext, type JobResult } from './run-job.js';
+import { MinHeap } from './min-heap.js';
+import { StampCache, type KnownHash } from './stamps.js';
+import type { StateStore } from './state-store.js';
+
+/** Options of {@link execute}; the CLI validates and fills them. */
+export interface ExecOptions {
+  /** Absolute workflow directory: the jobs' cwd; state lives in `root/.wf/`. */
+  readonly root: string;
+  /** `-j`: core slots (≥ 1). A job takes `min(job.cores, jobs)` of them. */
+  readonly jobs: number;
+  /** `-k`: after a failure, independent jobs go on. */
+  readonly keepGoing: boolean;
+  /** `-n`: decide and report (`plan-decided`), run nothing, write nothing. */
+  readonly dryRun: boolean;
+  /** `--force`: every planned job runs; protected outputs may be rebuilt. */
+  readonly force: boolean;
+  /** `--forcerun RULE`: jobs of these rules run. */
+  readonly forceRules: readonly string[];
+  /** `--rerun-triggers`; the CLI's default is all five. */
+  readonly rerunTriggers: ReadonlySet<RerunTrigger>;
+  /** Aborted on SIGINT/SIGTERM: start nothing, terminate running jobs, return `interrupted: true`. */
+  readonly signal?: AbortSignal;
+}
+
+/** The ports {@link execute} works through. */
+export interface ExecDeps {
+  readonly runner: JobRunner;
+  readonly store: StateStore;
+}
+
+function hashSeed(store: StateStore): () => Iterable<readonly [string, KnownHash]> {
+  return function* () {
+    for (const rec of store.live()) {
+      if (rec.t !== 'done') continue;
+      for (const list of [rec.inputs, rec.outputs]) {
+        for (const [path, mtimeNs, size, sha256] of list) {
+          if (sha256 !== null) yield [path, { stamp: { mtimeNs, size }, sha256: sha256 as KnownHash['sha256'] }] as const;
+        }
+      }
+    }
+  };
+}
+
+function countByLevel(plan: Plan, dirty: Uint8Array): LevelCount[] {
+  const by = new Map<number, { levelText: string; toRun: number; upToDate: number }>();
+  plan.jobs.forEach((job, i) => {
+    let c = by.get(job.level);
+    if (!c) by.set(job.level, (c = { levelText: job.levelText, toRun: 0, upToDate: 0 }));
+    if (dirty[i]) c.toRun++;
+    else c.upToDate++;
+  });
+  return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([level, c]) => ({ level, ...c }));
+}
+
+/**
+ * Bring `plan` up to date. Events go to `onEvent` synchronously, in order
+ * (see {@link ExecEvent}). Resolves with the {@link RunSummary} once no job
+ * is running; job failures and interrupts are reported there, not thrown.
+ * Rejects only on internal errors or I/O errors on the state file.
+ * The caller holds the lock (`acquireLock`) around this call and closes `store`.
+ */
+export async function execute(plan: Plan, options: ExecOptions, deps: ExecDeps, onEvent: (e: ExecEvent) => void): Promise<RunSummary> {
+  const t0 = performance.now();
+  const { store, runner } = deps;
+  const emitWarnings = (ws: readonly Diagnostic[]): void => ws.forEach((diagnostic) => onEvent({ kind: 'warning', diagnostic }));
+  emitWarnings(store.takeWarnings());
+
+  const index = indexPlan(plan);
+  const stamps = new StampCache(options.root, hashSeed(store));
+  const decision = await decide(plan, index, options, store, stamps);
+  emitWarnings(store.takeWarnings());
+  const { dirty } = decision;
+  const n = plan.jobs.length;
+  const reasons: JobReasons[] = [];
+  const toRun: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!dirty[i]) continue;
+    toRun.push(i);
+    const job = plan.jobs[i]!;
+    reasons.push({ id: job.id, rule: job.rule, reasons: decision.reasons[i]! });
+  }
+  const upToDate = n - toRun.length;
+  onEvent({ kind: 'plan-decided', total: n, toRun: toRun.length, upToDate, byLevel: countByLevel(plan, dirty), reasons, dryRun: options.dryRun });
+
+  const summary = (s: Partial<RunSummary>): RunSummary => ({
+    succeeded: [],
+    failed: [],
+    skipped: [],
+    notStarted: [],
+    interruptedJobs: [],
+    interrupted: false,
+    ...s,
+    upToDate,
+    durationMs: Math.round(performance.now() - t0),
+  });
+  if (options.dryRun) return summary({ notStarted: toRun.map((i) => plan.jobs[i]!.id) });
+
+  // Adopt or refresh records of up-to-date jobs (no processes involved).
+  for (const i of decision.reRecord) {
+    const job = plan.jobs[i]!;
+    const old = store.get(job.id);
+    const endTime = old?.t === 'done' ? old.endTime : Date.now();
+    store.append(await buildDoneRecord(job, stamps, endTime, old?.t === 'done' ? old.durationMs : 0));
+  }
+  if (toRun.length === 0) {
+    store.compactIfNeeded();
+    return summary({});
+  }
+  return schedule(plan, options, { runner, store, stamps, emit: onEvent, root: options.root, force: options.force }, index, dirty, summary);
+}
+
+/** The run loop: O(log n) per start, O(1) per dependency edge on completion. */
+async function schedule(
+  plan: Plan,
+  options: ExecOptions,
+  ctx: JobContext,
+  index: ReturnType<typeof indexPlan>,
+  dirty: Uint8Array,
+  summary: (s: Partial<RunSummary>) => RunSummary,
+): Promise<RunSummary> {
+  const n = plan.jobs.length;
+  const { store, stamps, emit } = ctx;
+  const slots = Math.max(1, Math.floor(options.jobs));
+  const remaining = new Int32Array(n);
+  const ready = new MinHeap();
+  const done = new Uint8Array(n); // 1 finished or skipped
+  for (let i = 0; i < n; i++) {
+    if (!dirty[i]) continue;
+    for (const d of index.deps[i]!) if (dirty[d]) remaining[i]!++;
+    if (remaining[i] === 0) ready.push(i);
+  }
+  // Temp outputs: how many dirty planned readers must still succeed before deletion.
+  const tempPending = new Map<RelPath, number>();
+  plan.jobs.forEach((job, i) => {
+    if (!dirty[i] || index.isTarget[i]) return;
+    for (const o of job.outputs) {
+      if (!o.temp) continue;
+      const readers = index.readers.get(o.path) ?? [];
+      const c = readers.reduce((acc, r) => acc + (dirty[r] ? 1 : 0), 0);
+      if (c > 0) tempPending.set(o.path, c);
+    }
+  });
+
+  const succeeded: JobId[] = [];
+  const failed: FailedJob[] = [];
+  const skipped: JobId[] = [];
+  const interruptedJobs: JobId[] = [];
+  const running = new Map<number, AbortController>();
+  const finished: { i: number; result: JobResult }[] = [];
+  let wake: (() => void) | undefined;
+  let free = slots;
+  let stopping = false;
+  const signal = options.signal;
+  const onAbort = (): void => {
+    stopping = true;
+    for (const c of running.values()) c.abort();
+  };
+  if (signal?.aborted) stopping = true;
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const skipDependents = (from: number): void => {
+    const stack = [from];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      for (const d of index.dependents[x]!) {
+        if (!dirty[d] || done[d]) continue;
+        done[d] = 1;
+        skipped.push(plan.jobs[d]!.id);
+        emit({ kind: 'job-skipped', id: plan.jobs[d]!.id, because: plan.jobs[from]!.id });
+        stack.push(d);
+      }
+    }
+  };
+
+  try {
+    for (;;) {
+      while (!stopping && ready.size > 0) {
+        const i = ready.peek();
+        const need = Math.min(Math.max(1, plan.jobs[i]!.cores), slots);
+        if (need > free) break; // strict plan order: a wide job is not starved by narrow ones
+        ready.pop();
+        free -= need;
+        const ctrl = new AbortController();
+        running.set(i, ctrl);
+        runJob(plan.jobs[i]!, ctx, ctrl.signal).then(
+          (result) => {
+            free += need;
+            finished.push({ i, result });
+            wake?.();
+          },
+          (err: unknown) => {
+            free += need;
+            finished.push({ i, result: { kind: 'failed', code: 'WF3001', reason: `internal error: ${String(err)}` } });
+            wake?.();
+          },
+        );
+      }
+      if (running.size === 0) break;
+      if (finished.length === 0) await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+      for (const { i, result } of finished.splice(0)) {
+        running.delete(i);
+        done[i] = 1;
+        const job = plan.jobs[i]!;
+        if (result.kind === 'succeeded') {
+          succeeded.push(job.id);
+          for (const d of index.dependents[i]!) if (dirty[d] && --remaining[d]! === 0 && !done[d]) ready.push(d);
+          for (const inp of job.inputs) {
+            const left = tempPending.get(inp.path);
+            if (left === undefined) continue;
+            if (left > 1) tempPending.set(inp.path, left - 1);
+            else {
+              tempPending.delete(inp.path);
+              removePath(inp.path, stamps);
+              emit({ kind: 'temp-removed', path: inp.path, producer: plan.jobs[index.producer.get(inp.path)!]!.id });
+            }
+          }
+        } else if (result.kind === 'failed') {
+          failed.push({ id: job.id, code: result.code, reason: result.reason, logPath: job.logPath });
+          skipDependents(i);
+          if (!options.keepGoing) stopping = true;
+        } else {
+          interruptedJobs.push(job.id);
+        }
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    store.flush();
+  }
+  const interrupted = signal?.aborted ?? false;
+  if (interrupted) {
+    const diagnostic = error('WF3008', `run interrupted; ${interruptedJobs.length} running job(s) terminated and their partial outputs removed`);
+    emit({ kind: 'interrupted', running: interruptedJobs, diagnostic });
+  } else {
+    store.compactIfNeeded();
+  }
+  const notStarted: JobId[] = [];
+  for (let i = 0; i < n; i++) if (dirty[i] && !done[i]) notStarted.push(plan.jobs[i]!.id);
+  return summary({ succeeded, failed, skipped, interruptedJobs, notStarted, interrupted });
+}

@@ -1,0 +1,147 @@
+/**
+ * One job, every attempt (spec §3 "Failure", §6 "Failure and parallelism"):
+ * prepare outputs, record `started` before launching, run through the
+ * {@link JobRunner}, verify outputs, record `done` (with stamps and hashes)
+ * or `failed`/`interrupted`, retry up to `job.retries` more times.
+ * Emits job events; scheduling is `executor.ts`'s business.
+ */
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { Job } from '../ir/plan.js';
+import type { ExecEvent } from './events.js';
+import { inputPaths, stableJson } from './freshness.js';
+import type { JobOutcome, JobRunner } from './job-runner.js';
+import { formatDuration, prepareOutputs, protectOutputs, readLogTail, removeOutputs, verifyOutputs, writeLogHeader } from './outputs.js';
+import type { StampCache } from './stamps.js';
+import type { DoneRecord, FileEntry, StateStore } from './state-store.js';
+
+/** What {@link runJob} needs from the run. */
+export interface JobContext {
+  readonly root: string;
+  readonly force: boolean;
+  readonly runner: JobRunner;
+  readonly store: StateStore;
+  readonly stamps: StampCache;
+  readonly emit: (e: ExecEvent) => void;
+}
+
+/** How a job ended. `failed` carries the code and reason of the last attempt. */
+export type JobResult =
+  | { readonly kind: 'succeeded' }
+  | { readonly kind: 'failed'; readonly code: DiagnosticCode; readonly reason: string }
+  | { readonly kind: 'interrupted' };
+
+/** Stamp + SHA-256 entries of `paths` that exist now (missing ones, e.g. deleted temps, are left out). */
+async function fileEntries(paths: readonly string[], stamps: StampCache): Promise<FileEntry[]> {
+  const out: FileEntry[] = [];
+  for (const p of paths) {
+    const st = stamps.stat(p);
+    if (st === null) continue;
+    out.push([p, st.mtimeNs, st.size, await stamps.hash(p)]);
+  }
+  return out;
+}
+
+/**
+ * The `done` record of `job` from the files as they are now (stamps from the
+ * memo, hashes cached per stamp). Used after a run, and to adopt or refresh
+ * the record of an up-to-date job.
+ */
+export async function buildDoneRecord(job: Job, stamps: StampCache, endTime: number, durationMs: number): Promise<DoneRecord> {
+  return {
+    t: 'done',
+    id: job.id,
+    command: job.command,
+    params: stableJson(job.params),
+    ruleDigest: job.ruleDigest,
+    inputs: await fileEntries(inputPaths(job), stamps),
+    outputs: await fileEntries(
+      job.outputs.map((o) => o.path),
+      stamps,
+    ),
+    endTime,
+    durationMs,
+  };
+}
+
+function describeFailure(job: Job, o: JobOutcome): { code: DiagnosticCode; reason: string } {
+  if (o.timedOut) return { code: 'WF3002', reason: `timed out after ${formatDuration(job.timeoutMs ?? 0)}` };
+  if (o.error !== undefined) return { code: 'WF3001', reason: `could not start: ${o.error}` };
+  if (o.signal !== null) return { code: 'WF3001', reason: `killed by signal ${o.signal}` };
+  return { code: 'WF3001', reason: `exited with status ${o.exitCode ?? 'unknown'}` };
+}
+
+/**
+ * Run `job` until it succeeds, fails `1 + job.retries` times, or `signal`
+ * aborts. Never rejects for job failures (only for I/O errors on state).
+ */
+export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Promise<JobResult> {
+  const { store, stamps, emit } = ctx;
+  const maxAttempts = 1 + Math.max(0, job.retries);
+  const absLog = stamps.abs(job.logPath);
+  let last: { code: DiagnosticCode; reason: string; outcome?: JobOutcome } = { code: 'WF3001', reason: 'not run' };
+  let attempt = 0;
+  while (attempt < maxAttempts) {
+    attempt++;
+    if (signal.aborted) return { kind: 'interrupted' };
+    const prep = prepareOutputs(job, stamps, ctx.force);
+    if (prep.protectedPath !== undefined) {
+      // Not retried: another attempt would meet the same file.
+      last = { code: 'WF3004', reason: `output ${prep.protectedPath} is protected; rerun with --force to rebuild it` };
+      store.append({ t: 'failed', id: job.id, code: last.code, exitCode: null, signal: null, reason: last.reason, logPath: job.logPath, endTime: Date.now() });
+      break;
+    }
+    writeLogHeader(absLog, job.id, attempt, maxAttempts);
+    store.append({ t: 'started', id: job.id, at: Date.now(), attempt });
+    emit({ kind: 'job-started', id: job.id, rule: job.rule, attempt, maxAttempts });
+    const t0 = performance.now();
+    const outcome = await ctx.runner.run(
+      { id: job.id, command: job.command, cwd: ctx.root, logFile: absLog, ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}) },
+      { signal, onSpawn: (pgid) => store.append({ t: 'spawned', id: job.id, pgid, at: Date.now() }) },
+    );
+    const durationMs = Math.round(performance.now() - t0);
+    if (outcome.aborted || (signal.aborted && outcome.exitCode !== 0)) {
+      removeOutputs(job, stamps);
+      store.append({ t: 'interrupted', id: job.id, endTime: Date.now() });
+      return { kind: 'interrupted' };
+    }
+    if (outcome.exitCode === 0 && !outcome.timedOut) {
+      const missing = verifyOutputs(job, stamps);
+      if (missing.length === 0) {
+        store.append(await buildDoneRecord(job, stamps, Date.now(), durationMs));
+        protectOutputs(job, stamps);
+        emit({ kind: 'job-succeeded', id: job.id, durationMs, attempts: attempt });
+        return { kind: 'succeeded' };
+      }
+      last = { code: 'WF3003', reason: `rule ${job.rule} did not produce declared output ${missing[0]}`, outcome };
+    } else {
+      last = { ...describeFailure(job, outcome), outcome };
+    }
+    removeOutputs(job, stamps);
+    store.append({
+      t: 'failed',
+      id: job.id,
+      code: last.code,
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      reason: last.reason,
+      logPath: job.logPath,
+      endTime: Date.now(),
+    });
+    if (attempt < maxAttempts && !signal.aborted) {
+      emit({ kind: 'job-retrying', id: job.id, attempt: attempt + 1, maxAttempts, reason: last.reason });
+    }
+  }
+  emit({
+    kind: 'job-failed',
+    id: job.id,
+    code: last.code,
+    exitCode: last.outcome?.exitCode ?? null,
+    signal: last.outcome?.signal ?? null,
+    timedOut: last.outcome?.timedOut ?? false,
+    reason: last.reason,
+    logPath: job.logPath,
+    logTail: readLogTail(absLog),
+    attempts: attempt,
+  });
+  return { kind: 'failed', code: last.code, reason: last.reason };
+}
