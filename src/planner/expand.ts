@@ -1,0 +1,245 @@
+/**
+ * Forward propagation (spec §3 "Discovery", "Gather", "`when`"): wildcard
+ * values flow from discovered sources through the rules, in a topological
+ * order of the rule graph, creating candidate jobs and the product
+ * instances they output.
+ *
+ * A rule's jobs are the natural join of the instances of its non-gather
+ * product inputs on shared wildcards (hash joins keyed by the shared-value
+ * tuple: linear in inputs plus output). Wildcards not fixed that way take the
+ * distinct projections of gathered instances. A rule with no product input
+ * and no wildcard is one job. A job whose gather is empty, whose `when` is
+ * false, or that reads an output of such a job is recorded as unplanned and
+ * outputs nothing, so its consumers never see it.
+ */
+import { error } from '../diagnostics/diagnostic.js';
+import { asRelPath } from '../ir/ids.js';
+import type { InputModel, OutputModel } from '../ir/model.js';
+import type { JobInput, JobOutput } from '../ir/plan.js';
+import { jobName, type InputInfo, type PlanState, type RuleInfo, type Unplanned } from './context.js';
+import { byteOrder } from './fs.js';
+import { renderTemplate } from './patterns.js';
+import { evaluateWhen } from './when.js';
+
+/**
+ * The bindings of a rule, column-wise (no object per binding): `values[b]`
+ * in the rule's wildcard order (shared with the instance it came from when
+ * the orders agree: value arrays are never mutated once built), and
+ * `picks[d][b]` the instance of driver input `d` picked by binding `b`.
+ */
+interface Bindings {
+  readonly values: readonly (readonly string[])[];
+  readonly picks: readonly (readonly number[])[];
+}
+
+/** The most WF2110 errors reported (one duplicate usually means a whole rule). */
+const MAX_DUPLICATE_ERRORS = 5;
+
+/**
+ * Create every candidate job of every rule, visiting rules in `order`
+ * (producers first). Fills `state.jobs`, `state.outputs`, `state.unplanned`
+ * and the derived products' instances. Emits WF2110 (two jobs write one file).
+ */
+export function expandRules(state: PlanState, order: readonly RuleInfo[]): void {
+  const duplicates = { count: 0 };
+  for (const rule of order) expandRule(state, rule, duplicates);
+  if (duplicates.count > MAX_DUPLICATE_ERRORS) {
+    state.diagnostics.push(error('WF2110', `${duplicates.count - MAX_DUPLICATE_ERRORS} more files are written by two jobs`));
+  }
+}
+
+function keyOf(values: readonly string[], positions: readonly number[]): string {
+  if (positions.length === 1) return values[positions[0]!]!;
+  let key = '';
+  for (let i = 0; i < positions.length; i += 1) key += (i > 0 ? '\u0000' : '') + values[positions[i]!]!;
+  return key;
+}
+
+function bindRule(state: PlanState, rule: RuleInfo): { bindings: Bindings; drivers: InputInfo[] } {
+  const n = rule.wildcards.length;
+  const bound: boolean[] = new Array<boolean>(n).fill(false);
+  let values: (readonly string[])[] = [new Array<string>(n)];
+  let picks: number[][] = [];
+  const drivers = rule.inputs.filter((i) => i.model.kind === 'product' && i.model.product !== undefined);
+
+  // Hash join of one relation (tuples in the relation's own wildcard order) into the bindings.
+  const join = (tuples: readonly (readonly string[])[], positions: readonly number[], pick: boolean): void => {
+    const shared: number[] = []; // indices into the relation's tuple
+    const fresh: number[] = [];
+    positions.forEach((p, i) => {
+      if (p < 0) return;
+      if (bound[p]) shared.push(i);
+      else if (!fresh.some((f) => positions[f] === p)) fresh.push(i);
+    });
+    // The first relation over exactly the rule's wildcards, in order: share its tuples.
+    const identity = bound.every((b) => !b) && positions.length === n && positions.every((p, i) => p === i);
+    const index = new Map<string, number[]>();
+    const all: number[] = [];
+    tuples.forEach((t, idx) => {
+      if (shared.length === 0) return void all.push(idx);
+      const key = keyOf(t, shared);
+      const list = index.get(key);
+      if (list) list.push(idx);
+      else index.set(key, [idx]);
+    });
+    const sharedRule = shared.map((i) => positions[i]!);
+    const nextValues: (readonly string[])[] = [];
+    const nextPicks: number[][] = picks.map(() => []);
+    const picked: number[] = [];
+    for (let b = 0; b < values.length; b += 1) {
+      const hits = shared.length === 0 ? all : index.get(keyOf(values[b]!, sharedRule));
+      if (!hits) continue;
+      for (const idx of hits) {
+        const t = tuples[idx]!;
+        if (identity) {
+          nextValues.push(t);
+        } else {
+          const v = values[b]!.slice();
+          for (const i of fresh) v[positions[i]!] = t[i]!;
+          nextValues.push(v);
+        }
+        for (let d = 0; d < picks.length; d += 1) nextPicks[d]!.push(picks[d]![b]!);
+        if (pick) picked.push(idx);
+      }
+    }
+    for (const i of fresh) bound[positions[i]!] = true;
+    values = nextValues;
+    picks = pick ? [...nextPicks, picked] : nextPicks;
+  };
+
+  for (const d of drivers) join(state.products.get(d.model.product!)?.values ?? [], d.positions, true);
+  for (const g of rule.inputs) {
+    if (g.model.kind !== 'gather' || !g.positions.some((p) => p >= 0 && !bound[p])) continue;
+    const store = state.products.get(g.model.product!);
+    const distinct = new Map<string, string[]>();
+    const used = g.positions.map((p, i) => (p >= 0 ? i : -1)).filter((i) => i >= 0);
+    for (const t of store?.values ?? []) {
+      const key = keyOf(t, used);
+      if (!distinct.has(key)) distinct.set(key, t);
+    }
+    join([...distinct.values()], g.positions, false);
+  }
+  // A wildcard still unbound has no source of values (the checker's WF2015): no job.
+  if (bound.some((b) => !b)) return { bindings: { values: [], picks: [] }, drivers };
+  return { bindings: { values, picks }, drivers };
+}
+
+/** Per gather input: instance indices bucketed by the job's shared-wildcard key, each bucket in byte order of paths. */
+function gatherIndex(state: PlanState, input: InputInfo): { positions: number[]; buckets: Map<string, number[]> } {
+  const store = state.products.get(input.model.product!);
+  const used = input.positions.map((p, i) => (p >= 0 ? i : -1)).filter((i) => i >= 0);
+  const buckets = new Map<string, number[]>();
+  if (store) {
+    store.values.forEach((t, idx) => {
+      const key = keyOf(t, used);
+      const list = buckets.get(key);
+      if (list) list.push(idx);
+      else buckets.set(key, [idx]);
+    });
+    for (const list of buckets.values()) list.sort((a, b) => byteOrder(store.paths[a]!, store.paths[b]!));
+  }
+  return { positions: used.map((i) => input.positions[i]!), buckets };
+}
+
+function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: number }): void {
+  const { bindings, drivers } = bindRule(state, rule);
+  if (bindings.values.length === 0) return;
+  const gathers = new Map<InputInfo, ReturnType<typeof gatherIndex>>();
+  for (const input of rule.inputs) if (input.model.kind === 'gather') gathers.set(input, gatherIndex(state, input));
+  const outputStores = rule.outputs.map((o) => {
+    const store = o.model.product !== undefined ? state.products.get(o.model.product) : undefined;
+    if (!store) return undefined;
+    const positions = store.pattern.wildcards.map((w) => rule.position.get(w)!);
+    const same = positions.length === rule.wildcards.length && positions.every((p, i) => p === i);
+    return { store, positions, same };
+  });
+
+  // Everything that does not depend on the binding, looked up once per rule.
+  const steps = rule.inputs.map((info) => ({
+    info,
+    kind: info.model.kind,
+    store: info.model.product !== undefined ? state.products.get(info.model.product) : undefined,
+    driver: drivers.indexOf(info),
+    gather: gathers.get(info),
+  }));
+  for (let b = 0; b < bindings.values.length; b += 1) {
+    const values = bindings.values[b]!;
+    let skip: Omit<Unplanned, 'rule' | 'values'> | undefined;
+    const inputs: JobInput[] = [];
+    const producers: number[] = [];
+    for (const { info, kind, store, driver, gather } of steps) {
+      if (kind === 'product') {
+        const idx = bindings.picks[driver]![b]!;
+        inputs.push(jobInput(store!.paths[idx]!, info.model));
+        producers.push(store!.producers[idx]!);
+      } else if (kind === 'gather') {
+        const hits = gather!.buckets.get(keyOf(values, gather!.positions));
+        if (!hits || hits.length === 0) {
+          skip ??= { reason: 'gather', detail: info.model.product! };
+          continue;
+        }
+        for (const idx of hits) {
+          inputs.push(jobInput(store!.paths[idx]!, info.model));
+          producers.push(store!.producers[idx]!);
+        }
+      } else {
+        if (!info.template) throw new Error(`internal error: input "${info.pattern.source}" of rule ${rule.model.name} has a wildcard the rule lacks`);
+        const path = renderTemplate(info.template, values);
+        if (state.unplanned.has(path)) skip ??= { reason: 'upstream', detail: path };
+        inputs.push(jobInput(path, info.model));
+        producers.push(state.outputs.get(path) ?? -2);
+      }
+    }
+    const paths = rule.outputs.map((o) => renderTemplate(o.template, values));
+    let whenError;
+    if (!skip && rule.model.when) {
+      const outcome = evaluateWhen(rule.model.when, { state, rule, values, inputs });
+      if (!outcome.ok) whenError = outcome.diagnostic;
+      else if (!outcome.value) skip = { reason: 'when' };
+    }
+    if (skip) {
+      const record: Unplanned = { rule, values, ...skip };
+      for (const p of paths) if (!state.unplanned.has(p)) state.unplanned.set(p, record);
+      continue;
+    }
+    const job = state.jobs.length;
+    const outputs = paths.map((path, i) => jobOutput(path, rule.outputs[i]!.model));
+    state.jobs.push(whenError ? { rule, values, inputs, producers, outputs, whenError } : { rule, values, inputs, producers, outputs });
+    paths.forEach((path, i) => {
+      const other = state.outputs.get(path);
+      if (other !== undefined) {
+        duplicates.count += 1;
+        if (duplicates.count <= MAX_DUPLICATE_ERRORS) {
+          const first = state.jobs[other]!;
+          state.diagnostics.push(error('WF2110', `jobs ${jobName(first.rule, first.values)} and ${jobName(rule, values)} both write \`${path}\``, rule.model.outputs[i]!.span));
+        }
+        return;
+      }
+      state.outputs.set(path, job);
+      const out = outputStores[i];
+      if (out) {
+        out.store.values.push(out.same ? (values as string[]) : out.positions.map((p) => values[p]!));
+        out.store.paths.push(path);
+        out.store.producers.push(job);
+      }
+    });
+  }
+}
+
+/** The plan's record of one input file (optional keys omitted, one shape per case). */
+function jobInput(path: string, m: InputModel): JobInput {
+  const gather = m.kind === 'gather';
+  if (m.name !== undefined && m.product !== undefined) return { path: asRelPath(path), name: m.name, product: m.product, gather };
+  if (m.name !== undefined) return { path: asRelPath(path), name: m.name, gather };
+  if (m.product !== undefined) return { path: asRelPath(path), product: m.product, gather };
+  return { path: asRelPath(path), gather };
+}
+
+/** The plan's record of one output file (optional keys omitted). */
+function jobOutput(path: string, m: OutputModel): JobOutput {
+  const p = asRelPath(path);
+  if (m.name !== undefined && m.product !== undefined) return { path: p, name: m.name, product: m.product, temp: m.temp, protected: m.protected };
+  if (m.name !== undefined) return { path: p, name: m.name, temp: m.temp, protected: m.protected };
+  if (m.product !== undefined) return { path: p, product: m.product, temp: m.temp, protected: m.protected };
+  return { path: p, temp: m.temp, protected: m.protected };
+}

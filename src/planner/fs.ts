@@ -1,0 +1,138 @@
+/**
+ * The planner's port to the file system (STYLE §1: the planner touches files
+ * only through it), and its Node implementation on fast-glob.
+ *
+ * Planning only reads: it globs source patterns, asks whether files exist and
+ * reads FITS headers. It never writes. The Node implementation memoizes every
+ * answer, so each glob pattern is expanded once and each path stat'ed at most
+ * once per plan (STYLE §7).
+ */
+import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+import fg from 'fast-glob';
+
+/**
+ * Read-only view of the workflow directory. Every path is relative to the
+ * workflow root with `/` separators and no leading `./`.
+ */
+export interface FileSystem {
+  /**
+   * Files (not directories; symbolic links followed; dot files included)
+   * matching a fast-glob pattern, relative to the root, in byte order.
+   * Literal glob characters in the pattern are escaped with `\`.
+   */
+  glob(pattern: string): Promise<readonly string[]>;
+  /** Whether a file or directory exists at the path (following links). */
+  exists(relPath: string): boolean;
+  /**
+   * The first `maxBytes` bytes of a file (fewer when the file is shorter),
+   * or undefined when it cannot be read.
+   */
+  readHead(relPath: string, maxBytes: number): Uint8Array | undefined;
+}
+
+/**
+ * A {@link FileSystem} over the real disk, rooted at `root` (absolute).
+ * Memoizes globs and existence checks for its lifetime: create one per plan.
+ * A file found by a glob counts as existing without another stat.
+ */
+export function createNodeFileSystem(root: string): FileSystem {
+  const globs = new Map<string, Promise<readonly string[]>>();
+  const known = new Map<string, boolean>();
+  return {
+    glob(pattern: string): Promise<readonly string[]> {
+      let hits = globs.get(pattern);
+      if (!hits) {
+        hits = globFiles(root, pattern).then((paths) => {
+          for (const p of paths) known.set(p, true);
+          return paths.sort(byteOrder);
+        });
+        globs.set(pattern, hits);
+      }
+      return hits;
+    },
+    exists(relPath: string): boolean {
+      let hit = known.get(relPath);
+      if (hit === undefined) {
+        hit = statSync(join(root, relPath), { throwIfNoEntry: false }) !== undefined;
+        known.set(relPath, hit);
+      }
+      return hit;
+    },
+    readHead(relPath: string, maxBytes: number): Uint8Array | undefined {
+      let fd: number | undefined;
+      try {
+        fd = openSync(join(root, relPath), 'r');
+        const buf = new Uint8Array(maxBytes);
+        let filled = 0;
+        while (filled < maxBytes) {
+          const n = readSync(fd, buf, filled, maxBytes - filled, filled);
+          if (n === 0) break;
+          filled += n;
+        }
+        return buf.subarray(0, filled);
+      } catch {
+        return undefined;
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+    },
+  };
+}
+
+/** True when a glob segment holds an unescaped glob character. */
+function isDynamic(segment: string): boolean {
+  return /(^|[^\\])[*?[\]{}()!@+|]/.test(segment);
+}
+
+/**
+ * Expand a glob with fast-glob. A literal tail after the last dynamic
+ * segment (`raw/*` + `/telem.dat`) is not walked: the matching directories
+ * are listed (by fast-glob, or by one `readdir` when the only dynamic segment
+ * is a bare `*`) and one `stat` per candidate checks the tail. With
+ * 100,000 observation directories this replaces 100,000 `readdir` calls by
+ * 100,000 `stat` calls, about twice as fast; the result is the same set.
+ */
+async function globFiles(root: string, pattern: string): Promise<string[]> {
+  const options = { cwd: root, dot: true, followSymbolicLinks: true, unique: true };
+  const segments = pattern.split('/');
+  let last = segments.length - 1;
+  while (last >= 0 && !isDynamic(segments[last]!)) last -= 1;
+  if (last < 0 || last === segments.length - 1 || segments.slice(last).includes('**')) {
+    return fg(pattern, { ...options, onlyFiles: true });
+  }
+  const tail = segments.slice(last + 1).join('/').replace(/\\(.)/g, '$1');
+  const dirs = segments.slice(0, last).some(isDynamic) || segments[last] !== '*'
+    ? fg.sync(segments.slice(0, last + 1).join('/'), { ...options, onlyDirectories: true })
+    : listDirectories(root, segments.slice(0, last).join('/').replace(/\\(.)/g, '$1'));
+  const files: string[] = [];
+  for (const dir of dirs) {
+    const rel = `${dir}/${tail}`;
+    if (statSync(join(root, rel), { throwIfNoEntry: false })?.isFile()) files.push(rel);
+  }
+  return files;
+}
+
+/**
+ * `prefix/*` with `onlyDirectories`, dot entries included, links followed:
+ * a single `readdir` (fast-glob's walker costs ~4x more on 100,000 entries).
+ */
+function listDirectories(root: string, prefix: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(root, prefix), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const dirs: string[] = [];
+  for (const e of entries) {
+    const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
+    if (e.isDirectory() || (e.isSymbolicLink() && statSync(join(root, rel), { throwIfNoEntry: false })?.isDirectory())) dirs.push(rel);
+  }
+  return dirs;
+}
+
+/** Byte-order comparison of strings (plain `<`, never localeCompare): the order of gathers and lists. */
+export function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,183 @@
+/**
+ * Graphs of the plan: the rule graph (which rule feeds which), the job DAG
+ * and its topological order (spec §3; STYLE §8 "Graph and dirty scan").
+ *
+ * Both graphs are @dagrejs/graphlib `Graph`s. The rule graph is small and
+ * uses graphlib throughout. For the job DAG (300,000 nodes in the benchmark)
+ * graphlib holds the structure and finds cycles, but the order itself comes
+ * from a Kahn pass over integer arrays with a binary heap: graphlib's
+ * `topsort` is a recursive DFS with no tie-break, and per-node
+ * `Object.keys()` calls dominate at that scale.
+ */
+import { alg, Graph } from '@dagrejs/graphlib';
+import type { Job, Plan } from '../ir/plan.js';
+import type { PlanState, RuleInfo } from './context.js';
+import { matchPattern } from './patterns.js';
+
+/**
+ * Rules in a topological order of the rule graph (producers first), ties by
+ * declaration order. An edge S → R exists when R reads a product S writes,
+ * or a quoted path equal to an output pattern of S (or, for a path without
+ * wildcards, matching one). A cycle (the checker's WF2012) cannot stop the
+ * planner: rules on it follow in declaration order.
+ */
+export function ruleOrder(state: PlanState): RuleInfo[] {
+  const g = ruleGraph(state);
+  const indegree = new Map<string, number>(state.rules.map((r) => [r.model.name, g.predecessors(r.model.name)?.length ?? 0]));
+  const order: RuleInfo[] = [];
+  const done = new Set<string>();
+  while (order.length < state.rules.length) {
+    const next = state.rules.find((r) => !done.has(r.model.name) && indegree.get(r.model.name) === 0)
+      ?? state.rules.find((r) => !done.has(r.model.name))!;
+    done.add(next.model.name);
+    order.push(next);
+    for (const s of g.successors(next.model.name) ?? []) indegree.set(s, (indegree.get(s) ?? 1) - 1);
+  }
+  return order;
+}
+
+/** The rule graph: nodes are rule names, an edge S → R when R reads something S writes. */
+export function ruleGraph(state: PlanState): Graph {
+  const g = new Graph();
+  for (const r of state.rules) g.setNode(r.model.name, r.index);
+  for (const r of state.rules) {
+    for (const input of r.inputs) {
+      const product = input.model.product;
+      const producer = product !== undefined ? state.producerRule.get(product) : undefined;
+      if (producer) {
+        if (producer !== r) g.setEdge(producer.model.name, r.model.name);
+        continue;
+      }
+      if (input.model.kind !== 'path') continue;
+      for (const s of state.rules) {
+        if (s === r) continue;
+        const hit = s.outputs.some((o) =>
+          o.pattern.source === input.pattern.source || (input.pattern.isLiteral && matchPattern(o.pattern, input.pattern.source) !== undefined));
+        if (hit) g.setEdge(s.model.name, r.model.name);
+      }
+    }
+  }
+  return g;
+}
+
+/**
+ * Order `nodes` (job indices below `total`) so that every job follows its
+ * deps; ties go to the lower rule declaration index, then the smaller id
+ * (plain `<`). `deps[j]` lists the job indices job `j` depends on (all
+ * within `nodes`). Returns the order, and the jobs left over on a cycle.
+ * O(n log n): ranks are computed by one sort, the heap compares integers.
+ */
+export function topologicalJobOrder(
+  nodes: readonly number[],
+  total: number,
+  deps: readonly (readonly number[] | undefined)[],
+  ruleIndex: (job: number) => number,
+  id: (job: number) => string,
+): { order: number[]; cyclic: number[] } {
+  const ranked = nodes.map((j) => ({ j, r: ruleIndex(j), id: id(j) }));
+  ranked.sort((a, b) => (a.r !== b.r ? a.r - b.r : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rank = new Int32Array(total);
+  ranked.forEach((x, i) => (rank[x.j] = i));
+  // Dependents in compressed-sparse-row form.
+  const indegree = new Int32Array(total);
+  const outCount = new Int32Array(total + 1);
+  for (const j of nodes) {
+    const ds = deps[j] ?? [];
+    indegree[j] = ds.length;
+    for (const d of ds) outCount[d + 1]! += 1;
+  }
+  for (let i = 0; i < total; i += 1) outCount[i + 1]! += outCount[i]!;
+  const fillAt = outCount.slice(0, total);
+  const dependents = new Int32Array(outCount[total]!);
+  for (const j of nodes) for (const d of deps[j] ?? []) dependents[fillAt[d]!++] = j;
+
+  const heap = new MinHeap(rank);
+  for (const j of nodes) if (indegree[j] === 0) heap.push(j);
+  const order: number[] = [];
+  while (heap.size > 0) {
+    const j = heap.pop();
+    order.push(j);
+    for (let e = outCount[j]!; e < outCount[j + 1]!; e += 1) {
+      const k = dependents[e]!;
+      indegree[k]! -= 1;
+      if (indegree[k] === 0) heap.push(k);
+    }
+  }
+  const cyclic = order.length === nodes.length ? [] : nodes.filter((j) => indegree[j]! > 0);
+  return { order, cyclic };
+}
+
+/**
+ * The job DAG of a plan as a graphlib `Graph`: node = job id (label: the
+ * {@link Job}), edge dep → dependent. Built on demand (e.g. `wf graph`);
+ * the plan itself stays plain data.
+ */
+export function buildJobGraph(plan: Plan): Graph<Record<string, unknown>, Job> {
+  const g = new Graph<Record<string, unknown>, Job>();
+  for (const job of plan.jobs) g.setNode(job.id, job);
+  for (const job of plan.jobs) for (const d of job.deps) g.setEdge(d, job.id);
+  return g;
+}
+
+/**
+ * The strongly connected components of a job graph that form cycles (graphlib's
+ * Tarjan), each as `a -> b -> a` over its jobs, at most `limit` of them.
+ */
+export function describeCycles(edges: readonly (readonly [string, string])[], limit = 3): string[] {
+  const g = new Graph();
+  for (const [v, w] of edges) g.setEdge(v, w);
+  return alg.findCycles(g).slice(0, limit).map((cycle) => {
+    const names = [...cycle].reverse();
+    return [...names, names[0]].join(' -> ');
+  });
+}
+
+/** A binary min-heap of job indices ordered by `rank[job]`. */
+class MinHeap {
+  readonly #items: number[] = [];
+  readonly #rank: Int32Array;
+
+  constructor(rank: Int32Array) {
+    this.#rank = rank;
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  push(x: number): void {
+    const a = this.#items;
+    const rank = this.#rank;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (rank[a[p]!]! <= rank[x]!) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = x;
+  }
+
+  pop(): number {
+    const a = this.#items;
+    const rank = this.#rank;
+    const top = a[0]!;
+    const last = a.pop()!;
+    const n = a.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && rank[a[r]!]! < rank[a[l]!]! ? r : l;
+        if (rank[a[c]!]! >= rank[last]!) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}

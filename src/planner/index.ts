@@ -1,0 +1,174 @@
+/**
+ * The planner (spec §3, §5, §6): checked {@link Workflow} + options + a
+ * {@link FileSystem} → {@link Plan}. Discovers sources, propagates wildcard
+ * values forward through the rules, selects the targets, resolves what they
+ * need, renders every command and orders the jobs.
+ *
+ * Planning never runs commands and never writes files; it reads the disk
+ * only through the `FileSystem` port. User errors come back as diagnostics;
+ * it throws only on internal error.
+ */
+import { error, hasErrors, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { asJobId, asRelPath, type JobId } from '../ir/ids.js';
+import type { ConfigObject, TargetSpec, Workflow } from '../ir/model.js';
+import type { Job, Plan } from '../ir/plan.js';
+import { createPlanState } from './compile.js';
+import { jobName, type JobRec, type PlanState, type RuleInfo } from './context.js';
+import { discoverSources } from './discovery.js';
+import { expandRules } from './expand.js';
+import { byteOrder, createNodeFileSystem, type FileSystem } from './fs.js';
+import { describeCycles, ruleGraph, ruleOrder, topologicalJobOrder } from './graph.js';
+import { collectNeeded } from './needed.js';
+import { renderTemplate } from './patterns.js';
+import { defaultLogPath, renderCommand } from './render.js';
+import { selectTargets } from './targets.js';
+
+export type { FileSystem } from './fs.js';
+export { createNodeFileSystem } from './fs.js';
+export { buildJobGraph } from './graph.js';
+
+/** What to plan and against which config. */
+export interface PlanOptions {
+  /** Targets; empty → `workflow.defaults`, else every product of the highest level (spec §2). */
+  readonly targets: readonly TargetSpec[];
+  /** `--where obsid=0001,0002`: wildcard name → allowed values (restricts that wildcard everywhere). */
+  readonly where: Readonly<Record<string, readonly string[]>>;
+  /** Already merged: `workflow.config` + `--config-file` + `--config`. */
+  readonly config: ConfigObject;
+  /** Default: the real file system rooted at `workflow.root` (memoized, see {@link createNodeFileSystem}). */
+  readonly fs?: FileSystem;
+}
+
+/** The plan, or the errors that prevented it. `plan` is absent iff `diagnostics` holds an error. */
+export interface PlanResult {
+  readonly plan?: Plan;
+  /** Errors (WF2101–WF2112, WF2115–WF2117) and warnings (WF2108, WF2118), in the order found. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The most WF2108 warnings printed per rule before a count line. */
+const MAX_GATHER_WARNINGS = 3;
+
+/**
+ * Plan `workflow` for `options.targets`. The plan holds only the jobs the
+ * targets need (transitively), in a topological order (deps first; ties by
+ * rule declaration order, then id by plain `<`). Never throws for user
+ * errors; throws only on internal error.
+ */
+export async function plan(workflow: Workflow, options: PlanOptions): Promise<PlanResult> {
+  const fs = options.fs ?? createNodeFileSystem(workflow.root);
+  const state = createPlanState(workflow, options.config, options.where, fs);
+  if (hasErrors(state.diagnostics)) return { diagnostics: state.diagnostics };
+  const rules = ruleGraph(state);
+  await discoverSources(state);
+  expandRules(state, ruleOrder(state));
+
+  const selection = selectTargets(state, options.targets);
+  state.diagnostics.push(...selection.diagnostics);
+  state.diagnostics.push(...gatherWarnings(state, selection.rules, (name) => rules.predecessors(name) ?? []));
+  const needed = collectNeeded(state, selection.jobs);
+  state.diagnostics.push(...needed.diagnostics);
+  if (hasErrors(state.diagnostics)) return { diagnostics: state.diagnostics };
+
+  const ids: JobId[] = new Array<JobId>(state.jobs.length);
+  for (const j of needed.nodes) ids[j] = asJobId(jobName(state.jobs[j]!.rule, state.jobs[j]!.values));
+  const idOf = (j: number): JobId => ids[j]!;
+  const total = state.jobs.length;
+  const { order, cyclic } = topologicalJobOrder(needed.nodes, total, needed.deps, (j) => state.jobs[j]!.rule.index, idOf);
+  if (cyclic.length > 0) {
+    const edges = cyclic.flatMap((j) => (needed.deps[j] ?? []).map((d) => [idOf(d), idOf(j)] as const));
+    const cycles = describeCycles(edges);
+    state.diagnostics.push(error('WF2116', `jobs depend on each other in a cycle: ${cycles.join('; ')}`));
+    return { diagnostics: state.diagnostics };
+  }
+
+  const renderFailed = new Set<RuleInfo>();
+  const jobs: Job[] = [];
+  for (const j of order) {
+    const built = buildJob(state, state.jobs[j]!, idOf(j), (needed.deps[j] ?? []).map(idOf));
+    if (built.ok) jobs.push(built.job);
+    else if (!renderFailed.has(state.jobs[j]!.rule)) {
+      renderFailed.add(state.jobs[j]!.rule);
+      const rule = state.jobs[j]!.rule.model;
+      state.diagnostics.push(error('WF2117', `cannot render the command of job ${idOf(j)}: ${built.reason}`, rule.shellSpan));
+    }
+  }
+  if (hasErrors(state.diagnostics)) return { diagnostics: state.diagnostics };
+
+  const result: Plan = {
+    root: workflow.root,
+    jobs,
+    targets: selection.jobs.map(idOf).sort(byteOrder),
+    sources: [...needed.sources].sort(byteOrder).map(asRelPath),
+    diagnostics: state.diagnostics,
+  };
+  return { plan: result, diagnostics: state.diagnostics };
+}
+
+/** Turn a candidate job into a plain {@link Job}; fails only when a placeholder has no value. */
+function buildJob(state: PlanState, rec: JobRec, id: JobId, depIds: JobId[]): { ok: true; job: Job } | { ok: false; reason: string } {
+  const { rule, values } = rec;
+  const model = rule.model;
+  const { inputs, outputs } = rec;
+  const logPath = rule.log ? renderTemplate(rule.log, values) : defaultLogPath(rule, values);
+  const params = rule.params ?? {};
+  const rendered = renderCommand(rule.pieces, { rule, values, inputs, outputs, params, config: state.config, logPath });
+  if (!rendered.ok) return rendered;
+  const wildcards: Record<string, string> = {};
+  rule.wildcards.forEach((w, i) => (wildcards[w] = values[i]!));
+  const deps = depIds.length > 1 ? depIds.sort(byteOrder) : depIds;
+  const job: Job = {
+    id,
+    rule: model.name,
+    level: model.level,
+    levelText: model.levelText,
+    wildcards,
+    inputs,
+    outputs,
+    command: rendered.command,
+    params,
+    ruleDigest: rule.digest,
+    cores: model.cores,
+    ...(model.memBytes !== undefined ? { memBytes: model.memBytes } : {}),
+    retries: model.retries,
+    ...(model.timeoutMs !== undefined ? { timeoutMs: model.timeoutMs } : {}),
+    logPath: asRelPath(logPath),
+    hasDeclaredLog: rule.log !== undefined,
+    deps,
+  };
+  return { ok: true, job };
+}
+
+/**
+ * WF2108 warnings: jobs left out because a gather has no instance, for rules
+ * the targets ask for or that feed them (per the rule graph); at most
+ * {@link MAX_GATHER_WARNINGS} per rule, then a count.
+ */
+function gatherWarnings(state: PlanState, targetRules: ReadonlySet<RuleInfo>, predecessors: (rule: string) => readonly string[]): Diagnostic[] {
+  const relevant = new Set<string>();
+  const stack = [...targetRules].map((r) => r.model.name);
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (relevant.has(name)) continue;
+    relevant.add(name);
+    stack.push(...predecessors(name));
+  }
+  const perRule = new Map<RuleInfo, string[]>();
+  const seen = new Set<object>();
+  for (const u of state.unplanned.values()) {
+    if (u.reason !== 'gather' || seen.has(u) || !relevant.has(u.rule.model.name)) continue;
+    seen.add(u);
+    let list = perRule.get(u.rule);
+    if (!list) perRule.set(u.rule, (list = []));
+    list.push(`job ${jobName(u.rule, u.values)} gathers no instance of ${u.detail}, so it is not planned`);
+  }
+  const out: Diagnostic[] = [];
+  for (const [rule, messages] of perRule) {
+    const span = rule.inputs.find((i) => i.model.kind === 'gather')?.model.span ?? rule.model.span;
+    for (const m of messages.slice(0, MAX_GATHER_WARNINGS)) out.push(warning('WF2108', m, span));
+    if (messages.length > MAX_GATHER_WARNINGS) {
+      out.push(warning('WF2108', `${messages.length - MAX_GATHER_WARNINGS} more jobs of rule ${rule.model.name} gather no instance`, span));
+    }
+  }
+  return out;
+}
