@@ -48,13 +48,13 @@ product seed  L0 "seed/{x}.txt"
 product quick L1 "quick/{x}.txt"
 product slow  L2 "slow/{x}.txt"
 
-rule quick L1 {
+rule copy L1 {
   input  seed
   output quick
   shell  "cp {input} {output}"
 }
 
-rule slow L2 {
+rule block L2 {
   input  quick
   output slow
   shell  """
@@ -98,8 +98,8 @@ describe('interruption', () => {
     // resume: only the interrupted jobs run again
     writeFiles(dir, { 'go/a': '', 'go/b': '' });
     const dry = await wf(dir, ['run', '-n', '--explain']);
-    expect(dry.stdout).toMatch(/slow\[x=a\]: .*interrupted/);
-    expect(dry.stdout).not.toMatch(/quick\[/);
+    expect(dry.stdout).toMatch(/block\[x=a\]: .*interrupted/);
+    expect(dry.stdout).not.toMatch(/copy\[/);
     const again = await wf(dir, ['run']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(read(join(dir, 'slow/a.txt'))).toBe('done\n');

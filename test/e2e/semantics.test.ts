@@ -36,7 +36,7 @@ rule summarise L2 {
     const r = await wf(dir, ['run', '-j', '1', 'sum']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/calibrate\[obs=bad\]/);
-    expect(r.stderr).toMatch(/exit (status|code) 3/);
+    expect(r.stderr).toMatch(/exited with status 3/);
     expect(r.stderr).toMatch(/detector saturated/);
     expect(exists(join(dir, 'cal/bad.txt'))).toBe(false);
     expect(exists(join(dir, 'sum/bad.txt'))).toBe(false);
@@ -73,11 +73,11 @@ describe('gather', () => {
     writeFiles(dir, {
       'workflow.wf': `
 product img    L2 "L2/{field}/{obsid}/img.fits"
-product mosaic L3 "L3/{field}/mosaic.txt"
+product mosaics L3 "L3/{field}/mosaic.txt"
 
 rule mosaic L3 {
   input  all img
-  output mosaic
+  output mosaics
   shell  "echo {input} > {output}"
 }
 `,
@@ -87,6 +87,7 @@ rule mosaic L3 {
       'L2/south/c/img.fits': '',
     });
     const dry = await wf(dir, ['run', '-n']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dryRunJobs(dry.stdout)).toEqual(['mosaic[field=north]', 'mosaic[field=south]']);
     const r = await wf(dir, ['run']);
     expect(r.exitCode, r.stderr).toBe(0);
