@@ -17,8 +17,8 @@ export interface CheckCommandOptions {
 }
 
 /** Check each main file (or the one found in the cwd); returns the exit code. */
-export function runCheck(files: readonly string[], options: CheckCommandOptions): ExitCode {
-  const sessions = files.length > 0 ? files.map((f) => openWorkflowFile(f)) : [openWorkflow(options.file, process.cwd())];
+export async function runCheck(files: readonly string[], options: CheckCommandOptions): Promise<ExitCode> {
+  const sessions = files.length > 0 ? await Promise.all(files.map((f) => openWorkflowFile(f))) : [await openWorkflow(options.file, process.cwd())];
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const seen = new Set<string>();

@@ -5,10 +5,10 @@
  * a bug exits 3 with "internal error", never a bare stack trace.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { createRequire } from 'node:module';
 import { CliExit, EXIT } from './exit-codes.js';
+import { wfVersion } from '../util/version.js';
 
-const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const version = wfVersion();
 
 /** Collect a repeatable option into a list. */
 const collect = (value: string, previous: readonly string[]): string[] => [...previous, value];
@@ -58,7 +58,7 @@ function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'diagnostics format').choices(['text', 'json', 'github']).default('text'))
     .action(async (files: string[], opts) => {
       const { runCheck } = await import('./check.js');
-      process.exitCode = runCheck(files, { ...opts, color: wantsColor(process.stdout) });
+      process.exitCode = await runCheck(files, { ...opts, color: wantsColor(process.stdout) });
     });
 
   program
@@ -74,7 +74,7 @@ function buildProgram(): Command {
     .action(async (targets: string[], opts) => {
       const { prepare } = await import('./prepare.js');
       const { renderJobGraph, renderRuleGraph } = await import('./graph.js');
-      const { workflow, plan } = await prepare(targets, { ...opts, color: wantsColor(process.stderr) });
+      const { workflow, plan } = await prepare(targets, { ...opts, cache: 'read', color: wantsColor(process.stderr) });
       process.stdout.write(opts.rules ? renderRuleGraph(workflow, plan, opts.format) : renderJobGraph(plan, opts.format));
     });
 
@@ -90,7 +90,7 @@ function buildProgram(): Command {
     .option('--config-file <file>', 'override config values from a file')
     .action(async (targets: string[], opts) => {
       const { runClean } = await import('./clean.js');
-      process.exitCode = await runClean(targets, { ...opts, color: wantsColor(process.stderr) });
+      process.exitCode = await runClean(targets, { ...opts, cache: 'read', color: wantsColor(process.stderr) });
     });
 
   return program;

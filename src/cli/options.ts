@@ -5,19 +5,25 @@
  * inward typed. Problems come back as WF2109/usage diagnostics, never throws.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+// zod/mini: the same validation as zod at a fraction of the start-up cost (the CLI loads it on every run).
+import * as z from 'zod/mini';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ConfigObject, ConfigValue } from '../ir/model.js';
-import { parse, parseLiteral } from '../parser/index.js';
 import { suggest } from '../diagnostics/spellcheck.js';
 import { ALL_TRIGGERS, type RerunTrigger } from '../executor/freshness.js';
 
 const triggerSchema = z.enum(['mtime', 'content', 'command', 'params', 'rule']);
+const jobsSchema = z.coerce.number().check(z.int(), z.positive());
+/** A config value from a JSON file: the JSON subset `.wf` literals can express (no null). */
+const configValueSchema: z.ZodMiniType<ConfigValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.array(configValueSchema), z.record(z.string(), configValueSchema)]),
+);
+const configFileSchema = z.record(z.string(), configValueSchema);
 
 /** Parse `-j N`: a positive integer. */
 export function parseJobs(text: string | undefined, fallback: number): { value?: number; diagnostic?: Diagnostic } {
   if (text === undefined) return { value: fallback };
-  const n = z.coerce.number().int().positive().safeParse(text);
+  const n = z.safeParse(jobsSchema, text);
   if (!n.success) return { diagnostic: usage(`-j expects a positive whole number of job slots, not \`${text}\``, 'e.g. -j 4') };
   return { value: n.data };
 }
@@ -27,7 +33,7 @@ export function parseTriggers(text: string | undefined): { value?: ReadonlySet<R
   if (text === undefined) return { value: ALL_TRIGGERS };
   const out = new Set<RerunTrigger>();
   for (const word of text.split(',').map((w) => w.trim()).filter((w) => w !== '')) {
-    const t = triggerSchema.safeParse(word);
+    const t = z.safeParse(triggerSchema, word);
     if (!t.success) {
       const near = suggest(word, [...ALL_TRIGGERS]);
       return { diagnostic: usage(`unknown rerun trigger \`${word}\``, near ? `did you mean \`${near}\`? choose from ${[...ALL_TRIGGERS].join(', ')}` : `choose from ${[...ALL_TRIGGERS].join(', ')}`) };
@@ -59,14 +65,17 @@ export function parseWhere(items: readonly string[]): { value?: Record<string, s
  * plain string; `a.b=V` sets a nested key). Top-level keys must exist in
  * the defaults (a typo would otherwise be silently ignored): WF2109.
  */
-export function mergeConfig(
+export async function mergeConfig(
   defaults: ConfigObject,
   configFile: string | undefined,
   items: readonly string[],
-): { value?: ConfigObject; diagnostic?: Diagnostic } {
+): Promise<{ value?: ConfigObject; diagnostic?: Diagnostic }> {
+  if (configFile === undefined && items.length === 0) return { value: defaults };
+  // Lazy: the parser is only needed when overrides are given.
+  const { parse, parseLiteral } = await import('../parser/index.js');
   let config: Record<string, ConfigValue> = structuredClone(defaults) as Record<string, ConfigValue>;
   if (configFile !== undefined) {
-    const loaded = readConfigFile(configFile);
+    const loaded = readConfigFile(configFile, parse);
     if (loaded.diagnostic) return loaded;
     for (const [k, v] of Object.entries(loaded.value!)) {
       const bad = checkKey(defaults, k, `--config-file ${configFile}`);
@@ -101,7 +110,7 @@ function checkKey(defaults: ConfigObject, key: string, where: string): Diagnosti
   );
 }
 
-function readConfigFile(file: string): { value?: ConfigObject; diagnostic?: Diagnostic } {
+function readConfigFile(file: string, parse: typeof import('../parser/index.js').parse): { value?: ConfigObject; diagnostic?: Diagnostic } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -111,11 +120,13 @@ function readConfigFile(file: string): { value?: ConfigObject; diagnostic?: Diag
   if (file.endsWith('.json')) {
     try {
       const value: unknown = JSON.parse(text);
-      const parsed = z.record(z.string(), z.unknown()).safeParse(value);
-      if (!parsed.success) throw new Error('not an object');
-      return { value: parsed.data as ConfigObject };
+      const parsed = z.safeParse(configFileSchema, value);
+      if (!parsed.success) throw new Error('not a config object');
+      return { value: parsed.data };
     } catch {
-      return { diagnostic: error('WF2109', `config file ${file} is not a JSON object`, undefined, 'write {"key": value, …}') };
+      return {
+        diagnostic: error('WF2109', `config file ${file} is not a JSON object of config values`, undefined, 'write {"key": value, …} with strings, numbers, booleans, lists and objects'),
+      };
     }
   }
   const result = parse(text.includes('config') ? text : `config {\n${text}\n}\n`, file);

@@ -11,7 +11,7 @@ import type { Workflow } from '../ir/model.js';
 import { plan } from '../planner/index.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { mergeConfig, parseWhere } from './options.js';
-import { openWorkflow } from './session.js';
+import { openWorkflow, type CacheMode } from './session.js';
 import { toTargetSpecs } from './targets.js';
 
 /** Options that shape a plan (subset of `wf run` options). */
@@ -21,6 +21,8 @@ export interface PlanningOptions {
   readonly configFile?: string;
   readonly where: readonly string[];
   readonly color: boolean;
+  /** Use of the model cache: `read-write` only for runs that may write `.wf/`. */
+  readonly cache: CacheMode;
 }
 
 /** A planned workflow, ready to execute or draw. */
@@ -35,24 +37,26 @@ export interface Prepared {
  * {@link CliExit} with exit code 2.
  */
 export async function prepare(targets: readonly string[], options: PlanningOptions): Promise<Prepared> {
-  const session = openWorkflow(options.file, process.cwd());
-  const sources = session.sources;
-  const fail = (diagnostics: readonly Diagnostic[]): never => {
+  const session = await openWorkflow(options.file, process.cwd(), options.cache);
+  let sources = session.sources;
+  const fail = async (diagnostics: readonly Diagnostic[]): Promise<never> => {
+    // A cached model has no source text; load it for carets under the errors.
+    if (sources.size === 0 && diagnostics.some((d) => d.span)) sources = (await openWorkflow(options.file, process.cwd())).sources;
     printDiagnostics(diagnostics, sources, options.color);
     throw new CliExit(EXIT.invalid);
   };
-  if (!session.workflow) fail(session.diagnostics.filter((d) => d.severity === 'error'));
+  if (!session.workflow) await fail(session.diagnostics.filter((d) => d.severity === 'error'));
   const workflow = session.workflow!;
-  const config = mergeConfig(workflow.config, options.configFile, options.config);
-  if (config.diagnostic) fail([config.diagnostic]);
+  const config = await mergeConfig(workflow.config, options.configFile, options.config);
+  if (config.diagnostic) await fail([config.diagnostic]);
   const where = parseWhere(options.where);
-  if (where.diagnostic) fail([where.diagnostic]);
+  if (where.diagnostic) await fail([where.diagnostic]);
   const result = await plan(workflow, {
     targets: toTargetSpecs(targets, workflow),
     where: where.value!,
     config: config.value!,
   });
-  if (!result.plan || hasErrors(result.diagnostics)) fail(result.diagnostics.filter((d) => d.severity === 'error'));
+  if (!result.plan || hasErrors(result.diagnostics)) await fail(result.diagnostics.filter((d) => d.severity === 'error'));
   if (result.diagnostics.length > 0) printDiagnostics(result.diagnostics, sources, options.color, false);
   return { workflow, plan: result.plan! };
 }

@@ -4,8 +4,8 @@
  * json` emits structured events through pino). The only place run progress
  * is printed. Holds no build logic.
  */
-import { createLogUpdate } from 'log-update';
-import pino from 'pino';
+import type { createLogUpdate } from 'log-update';
+import type pino from 'pino';
 import type { ExecEvent, RunSummary } from '../executor/events.js';
 import type { Plan } from '../ir/plan.js';
 import { describeReason } from './explain.js';
@@ -43,11 +43,12 @@ export class Reporter {
   #lastRender = 0;
   #timer?: NodeJS.Timeout;
 
-  constructor(plan: Plan, opts: ReporterOptions) {
+  /** Use {@link createReporter}, which loads only the output module the mode needs. */
+  constructor(plan: Plan, opts: ReporterOptions, sinks: { json?: pino.Logger; live?: ReturnType<typeof createLogUpdate> }) {
     this.#opts = opts;
     this.#levelOf = new Map(plan.jobs.map((j) => [j.id as string, j.levelText]));
-    if (opts.mode === 'json') this.#json = pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true }));
-    if (opts.mode === 'tty') this.#live = createLogUpdate(process.stderr, { showCursor: true });
+    this.#json = sinks.json;
+    this.#live = sinks.live;
   }
 
   /** Handle one event (bound, so it can be passed as a callback). */
@@ -185,6 +186,19 @@ export class Reporter {
   #yellow(s: string): string {
     return this.#opts.color ? `\u001b[33m${s}\u001b[39m` : s;
   }
+}
+
+/** A {@link Reporter} for `plan`; pino is loaded only in json mode, log-update only on a TTY. */
+export async function createReporter(plan: Plan, opts: ReporterOptions): Promise<Reporter> {
+  if (opts.mode === 'json') {
+    const { default: pino } = await import('pino');
+    return new Reporter(plan, opts, { json: pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true })) });
+  }
+  if (opts.mode === 'tty') {
+    const { createLogUpdate } = await import('log-update');
+    return new Reporter(plan, opts, { live: createLogUpdate(process.stderr, { showCursor: true }) });
+  }
+  return new Reporter(plan, opts, {});
 }
 
 function withoutKind(e: ExecEvent): Record<string, unknown> {

@@ -8,7 +8,7 @@ import { acquireLock, createExecaRunner, execute, openStateStore, releaseLock, t
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseJobs, parseTriggers } from './options.js';
 import { prepare, printDiagnostics } from './prepare.js';
-import { Reporter } from './report.js';
+import { createReporter } from './report.js';
 
 /** Options of `wf run`, as commander parsed them. */
 export interface RunCommandOptions {
@@ -37,7 +37,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     printDiagnostics([usageProblem], new Map(), opts.color);
     return EXIT.invalid;
   }
-  const { workflow, plan } = await prepare(targets, opts);
+  const { workflow, plan } = await prepare(targets, { ...opts, cache: opts.dryRun ? 'read' : 'read-write' });
   const unknownRule = opts.forcerun.find((r) => !workflow.rules.has(r));
   if (unknownRule !== undefined) {
     process.stderr.write(`wf: error[WF2101]: --forcerun names \`${unknownRule}\`, which is not a rule of this workflow\n`);
@@ -68,7 +68,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   process.on('SIGTERM', onSignal);
 
   const mode = opts.logFormat === 'json' ? 'json' : process.stderr.isTTY ? 'tty' : 'plain';
-  const reporter = new Reporter(plan, { mode, explain: opts.explain, dryRun: opts.dryRun, color: opts.color });
+  const reporter = await createReporter(plan, { mode, explain: opts.explain, dryRun: opts.dryRun, color: opts.color });
   const store = openStateStore(plan.root);
   try {
     const summary = await execute(

@@ -18,6 +18,7 @@ export class ValueParser extends CstParser {
       maxLookahead: 2,
       nodeLocationTracking: 'full',
       errorMessageProvider,
+      skipValidations: T.SKIP_GRAMMAR_VALIDATIONS,
     });
   }
 

@@ -76,6 +76,7 @@ export const Retries = keyword('retries');
 export const Timeout = keyword('timeout');
 export const Resources = keyword('resources');
 export const Log = keyword('log');
+export const Metrics = keyword('metrics');
 export const All = keyword('all');
 export const In = keyword('in');
 export const Not = keyword('not');
@@ -106,7 +107,7 @@ export const Equals = punct('Equals', /=/, '=');
 /** Statement keywords: a line starting with one begins a new statement. */
 export const STATEMENT_KEYWORDS: readonly TokenType[] = [Workflow, Include, Config, Wildcard, Product, Default, Rule];
 /** Keywords that start a rule item. */
-export const ITEM_KEYWORDS: readonly TokenType[] = [Input, Output, Params, When, Shell, Retries, Timeout, Resources, Log];
+export const ITEM_KEYWORDS: readonly TokenType[] = [Input, Output, Params, When, Shell, Retries, Timeout, Resources, Log, Metrics];
 
 /** The reserved words of spec §6, as written. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set(keywordTokens.map((t) => (t.LABEL ?? '').slice(1, -1)));
@@ -145,6 +146,14 @@ export const ALL_TOKENS: readonly TokenType[] = [
 ];
 
 /**
+ * Chevrotain's grammar validations check the grammar itself, not the user's
+ * input; they cost ~100 ms of start-up. They run under the test runner (and
+ * with WF_GRAMMAR_CHECKS=1), where a grammar change is caught; the shipped
+ * CLI skips them.
+ */
+export const SKIP_GRAMMAR_VALIDATIONS = process.env['VITEST'] === undefined && process.env['WF_GRAMMAR_CHECKS'] !== '1';
+
+/**
  * The process-wide lexer (built once; STYLE §7). Only `\n` ends a line, so
  * line numbers agree with `text.split('\n')`; `\r` is whitespace.
  */
@@ -153,4 +162,5 @@ export const wfLexer = new Lexer(ALL_TOKENS as TokenType[], {
   lineTerminatorsPattern: /\n/g,
   lineTerminatorCharacters: ['\n'],
   ensureOptimizations: false,
+  skipValidations: SKIP_GRAMMAR_VALIDATIONS,
 });

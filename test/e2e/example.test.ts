@@ -92,6 +92,30 @@ describe.skipIf(!ready && !process.env['CI'])('the sky-survey example on real da
     expect(productHashes(dir)).toEqual(before);
   });
 
+  it('reruns exactly the downstream jobs of one changed raw frame', async () => {
+    // a real edit of the frame's primary header (content and mtime change)
+    await execa('astfits', [join(dir, 'raw/XE410/wcstest.fits'), '-h0', '--write=WFTEST,1,changed by a test', '--quiet']);
+    const dry = await wf(dir, ['run', '-n']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    const jobs = dry.stdout.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim()).sort();
+    expect(jobs).toEqual([
+      'detect_sources[field=XE410,obsid=wcstest]',
+      'make_mosaic[field=XE410]',
+      'merge_catalogues',
+      'render_mosaic_png[field=XE410]',
+      'repair_frame[field=XE410,obsid=wcstest]',
+      'subtract_background[field=XE410,obsid=wcstest]',
+      'summarize_qa',
+      'verify_frame[field=XE410,obsid=wcstest]',
+    ]);
+    const untouched = productHashes(dir).get('L3/XV392/mosaic.fits');
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/8 job\(s\) done/);
+    expect(productHashes(dir).get('L3/XV392/mosaic.fits')).toBe(untouched);
+    expect((await wf(dir, ['run'])).stderr).toMatch(/nothing to do/);
+  });
+
   it('gives byte-identical products when every job is forced', async () => {
     const before = productHashes(dir);
     const r = await wf(dir, ['run', '--force']);
