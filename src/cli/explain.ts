@@ -18,7 +18,7 @@ export function describeReason(r: DirtyReason): string {
     case 'upstream':
       return `upstream job ${r.id} runs`;
     case 'temp-needed':
-      return `temp output ${r.path} is needed again by ${r.by}`;
+      return `temp output ${r.path} is missing and ${r.by}, which runs, reads it`;
     case 'rule-changed':
       return 'the rule\'s declared inputs or outputs changed';
     case 'command-changed':
