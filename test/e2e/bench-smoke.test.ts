@@ -1,0 +1,44 @@
+/**
+ * A CI-sized run of the peer benchmark harness (bench/bench.mjs --smoke), so
+ * it never rots. Asserts what the harness produces, never timings.
+ * Needs the shared peer kit (../shared/bench/peers, or $WF_BENCH_PEERS) and
+ * GNU make and time, as CI has.
+ */
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, tempDir } from '../helpers/cli.js';
+
+interface Row {
+  scenario: string;
+  n: number;
+  tool: string;
+  median_s: number;
+  outputs_written: number[];
+  rc: number[];
+}
+
+describe('the peer benchmark harness', () => {
+  it('runs every scenario for wf and make and writes the table and the JSON', async () => {
+    const out = tempDir('wf-bench-');
+    const r = await execa('node', [join(REPO, 'bench/bench.mjs'), '--smoke', '--no-install', '--out', out, '--work', join(out, 'work')], {
+      reject: false,
+      cwd: REPO,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const { machine, results } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { machine: { cores: number }; results: Row[] };
+    expect(machine.cores).toBeGreaterThan(0);
+    const scenarios = new Set(results.map((x) => `${x.scenario}/${x.n}`));
+    expect(scenarios.size).toBe(7);
+    for (const row of results) expect(row.rc.every((c) => c === 0), `${row.tool} ${row.scenario}`).toBe(true);
+    const wf = (scenario: string) => results.filter((x) => x.tool === 'wf' && x.scenario === scenario);
+    // every job of a full build written once; a no-op writes nothing; touch-one rewrites exactly 4 outputs
+    for (const row of wf('full')) expect(row.outputs_written).toEqual([3 * row.n + 1]);
+    for (const row of wf('noop')) expect(row.outputs_written).toEqual([0]);
+    for (const row of wf('touch1')) expect(row.outputs_written).toEqual([4]);
+    for (const row of results.filter((x) => x.tool === 'make' && x.scenario === 'touch1')) expect(row.outputs_written).toEqual([4]);
+    const table = readFileSync(join(out, 'latest.md'), 'utf8');
+    expect(table).toMatch(/\| touch1 \| 50 \(151\) \| make \|/);
+  }, 240_000);
+});
