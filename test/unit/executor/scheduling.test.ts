@@ -98,7 +98,7 @@ describe('scheduler', () => {
     expect(summary.failed[0]).toMatchObject({ id: 'lazy', code: 'WF3003', reason: 'rule lazy did not produce declared output x/out.txt' });
   });
 
-  it('schedules 60,000 jobs with little overhead', async () => {
+  it('runs a 60,000-job chain in order and finds all of it up to date on the next run', async () => {
     const root = tmp();
     const n = 60_000;
     const jobs = [];
@@ -107,14 +107,11 @@ describe('scheduler', () => {
     // Outputs-free jobs: the fake only reports success.
     const runner = { run: async () => ({ exitCode: 0, signal: null, timedOut: false, aborted: false }) };
     const store = createMemoryStateStore();
-    const t0 = performance.now();
     const summary = await execute(plan, options(root, { jobs: 8 }), { runner, store }, () => {});
-    const ms = performance.now() - t0;
-    console.log(`60k-job chain scheduled in ${ms.toFixed(0)} ms`);
     expect(summary.succeeded).toHaveLength(n);
-    const t1 = performance.now();
+    expect(summary.succeeded[0]).toBe('r[i=0]');
+    expect(summary.succeeded[n - 1]).toBe(`r[i=${n - 1}]`);
     const again = await execute(plan, options(root, { jobs: 8 }), { runner, store }, () => {});
-    console.log(`60k-job no-op decided in ${(performance.now() - t1).toFixed(0)} ms`);
     expect(again.upToDate).toBe(n);
   });
 });
