@@ -11,6 +11,7 @@
  */
 import type { BlockField, RefNode, RuleItem, Span, StringField, ValueNode } from '../ir/nodes.js';
 import type { ConfigObject, InputModel, OutputModel, ProductModel, RuleModel } from '../ir/model.js';
+import type { SlurmOptions } from '../ir/plan.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/spellcheck.js';
 import { parsePattern } from '../util/pattern-syntax.js';
@@ -31,6 +32,8 @@ export interface RuleInfo {
   readonly decl: RuleDecl;
   /** Span of the `log` string, when declared. */
   readonly logSpan?: Span;
+  /** Span of the `metrics` string, when declared. */
+  readonly metricsSpan?: Span;
   /** The `shell` field, when declared. */
   readonly shellField?: StringField;
 }
@@ -71,7 +74,7 @@ export interface RuleEnv {
 }
 
 type Item<K extends RuleItem['kind']> = Extract<RuleItem, { kind: K }>;
-const SINGLE_ITEMS = ['params', 'resources', 'when', 'shell', 'timeout', 'log', 'retries'] as const;
+const SINGLE_ITEMS = ['params', 'resources', 'when', 'shell', 'timeout', 'log', 'metrics', 'retries', 'slurm'] as const;
 
 /** Build one rule; it is returned even when it has errors so that later checks can still run. */
 export function buildRule(decl: RuleDecl, env: RuleEnv, diags: Diagnostic[]): RuleInfo {
@@ -142,6 +145,12 @@ export function buildRule(decl: RuleDecl, env: RuleEnv, diags: Diagnostic[]): Ru
     const p = parsePattern(log.value);
     if (!p.ok) diags.push(badPattern(log.value, p.reason, log.valueSpan, `the log of ${what}`));
   }
+  const metrics = get('metrics');
+  if (metrics) {
+    const p = parsePattern(metrics.value);
+    if (!p.ok) diags.push(badPattern(metrics.value, p.reason, metrics.valueSpan, `the metrics of ${what}`));
+  }
+  const slurm = buildSlurm(get('slurm'), env.config, what, diags);
   const when = get('when');
   const model: RuleModel = {
     name: decl.name,
@@ -160,9 +169,11 @@ export function buildRule(decl: RuleDecl, env: RuleEnv, diags: Diagnostic[]): Ru
     ...(resources.memBytes !== undefined ? { memBytes: resources.memBytes } : {}),
     resources: resources.values,
     ...(log ? { log: log.value } : {}),
+    ...(metrics ? { metrics: metrics.value } : {}),
+    ...(slurm ? { slurm } : {}),
     span: decl.span,
   };
-  return { model, decl, ...(log ? { logSpan: log.valueSpan } : {}), ...(shell ? { shellField: shell } : {}) };
+  return { model, decl, ...(log ? { logSpan: log.valueSpan } : {}), ...(metrics ? { metricsSpan: metrics.valueSpan } : {}), ...(shell ? { shellField: shell } : {}) };
 }
 
 type Resolved =
@@ -228,6 +239,32 @@ function checkParams(params: BlockField, config: ConfigObject, what: string, dia
     if (v.kind === 'map') v.entries.forEach((e) => visit(e.value));
   };
   params.entries.forEach((e) => visit(e.value));
+}
+
+const SLURM_KEYS = ['partition', 'account', 'qos', 'extra'] as const;
+
+/**
+ * `slurm { partition, account, qos, extra }` (wf extension): string values
+ * (config references allowed). WF2028 for an unknown key (with a "did you
+ * mean") or a value that is not a non-empty string.
+ */
+function buildSlurm(block: BlockField | undefined, config: ConfigObject, what: string, diags: Diagnostic[]): SlurmOptions | undefined {
+  if (!block) return undefined;
+  const where = `the slurm block of ${what}`;
+  const values = entriesToObject(block.entries, configResolver(config, diags, where), diags, where);
+  const out: { -readonly [K in keyof SlurmOptions]: string } = {};
+  for (const e of block.entries) {
+    const key = e.key as (typeof SLURM_KEYS)[number];
+    if (!(SLURM_KEYS as readonly string[]).includes(e.key)) {
+      const near = didYouMean(e.key, SLURM_KEYS);
+      diags.push(error('WF2028', `unknown key \`${e.key}\` in ${where}`, e.keySpan, `${near ? `${near} ` : ''}a slurm block takes ${SLURM_KEYS.join(', ')}`));
+      continue;
+    }
+    const v = values[e.key];
+    if (typeof v === 'string' && v.trim() !== '') out[key] = v;
+    else if (v !== undefined) diags.push(error('WF2028', `\`slurm.${e.key}\` of ${what} must be a non-empty string`, e.value.span, `write e.g. \`${e.key} = "${e.key === 'extra' ? '--constraint=ssd' : 'normal'}"\``));
+  }
+  return out;
 }
 
 function buildResources(block: BlockField | undefined, config: ConfigObject, what: string, diags: Diagnostic[]): { cores: number; memBytes?: number; values: ConfigObject } {

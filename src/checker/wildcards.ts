@@ -76,6 +76,20 @@ export function checkRuleWildcards(rule: RuleInfo, diags: Diagnostic[]): void {
       );
     }
   }
+
+  if (model.metrics !== undefined && rule.metricsSpan) {
+    const missing = patternWildcards(model.metrics).filter((w) => !all.includes(w));
+    if (missing.length > 0) {
+      diags.push(
+        error(
+          'WF2119',
+          `metrics of ${what} uses wildcard${missing.length > 1 ? 's' : ''} ${list(missing)} that the outputs do not have`,
+          rule.metricsSpan,
+          all.length > 0 ? `use only the output wildcards: ${list(all)}` : 'the outputs have no wildcards; use a fixed metrics path',
+        ),
+      );
+    }
+  }
 }
 
 function list(names: readonly string[]): string {

@@ -43,7 +43,14 @@ function buildProgram(): Command {
     .option('--config <key=value>', 'override a config value (repeatable; a.b=V sets a nested key)', collect, [])
     .option('--config-file <file>', 'override config values from a JSON or .wf config file')
     .option('--rerun-triggers <list>', 'which changes rerun a job: mtime,content,command,params,rule (default: all)')
-    .addOption(new Option('--executor <name>', 'where jobs run').choices(['local']).default('local'))
+    .addOption(new Option('--executor <name>', 'where jobs run').choices(['local', 'slurm']).default('local'))
+    .option('--slurm-partition <name>', 'SLURM partition for jobs whose rule sets none (--executor slurm)')
+    .option('--slurm-account <name>', 'SLURM account for jobs whose rule sets none')
+    .option('--slurm-qos <name>', 'SLURM QOS for jobs whose rule sets none')
+    .option('--slurm-extra <flags>', 'extra sbatch flags for jobs whose rule sets none, e.g. "--constraint=ssd"')
+    .option('--slurm-array-threshold <n>', 'submit ≥N ready jobs of one rule as one job array (0: never; default 20)')
+    .option('--slurm-poll-interval <seconds>', 'seconds between two squeue polls for all jobs in flight (default 2)')
+    .option('--max-jobs-in-flight <n>', 'at most N jobs submitted and not finished at once (--executor slurm; default 1000)')
     .addOption(new Option('--log-format <format>', 'progress as human text or JSON events (stderr)').choices(['text', 'json']).default('text'))
     .action(async (targets: string[], opts) => {
       const { runCommand } = await import('./run.js');
@@ -91,6 +98,72 @@ function buildProgram(): Command {
     .action(async (targets: string[], opts) => {
       const { runClean } = await import('./clean.js');
       process.exitCode = await runClean(targets, { ...opts, cache: 'read', color: wantsColor(process.stderr) });
+    });
+
+  program
+    .command('status')
+    .description('what a run did (default: the last one): per level and rule done / failed / pending, durations, failures, QC metrics')
+    .option('-f, --file <file>', 'workflow file (its directory holds .wf/)')
+    .option('--run <id>', 'the run to show (see `wf runs`)')
+    .option('--json', 'print JSON', false)
+    .action(async (opts) => {
+      const { runStatus } = await import('./status.js');
+      process.exitCode = runStatus({ ...opts, color: wantsColor(process.stderr) });
+    });
+
+  program
+    .command('runs')
+    .description('the run history, newest first; --prune KEEP keeps only the newest KEEP runs\' records and logs')
+    .option('-f, --file <file>', 'workflow file (its directory holds .wf/)')
+    .option('--json', 'print JSON', false)
+    .option('--prune <keep>', 'keep the records and logs of the newest KEEP runs only')
+    .action(async (opts) => {
+      const { runRuns } = await import('./runs.js');
+      process.exitCode = runRuns({ ...opts, color: wantsColor(process.stderr) });
+    });
+
+  program
+    .command('log')
+    .description('print a job\'s log: JOB is a job id such as detect[obsid=0001], or a rule name followed by KEY=VALUE wildcard values')
+    .argument('<job>', 'job id, or rule name')
+    .argument('[values...]', 'wildcard values KEY=VALUE picking the job of the rule')
+    .option('-f, --file <file>', 'workflow file (its directory holds .wf/)')
+    .option('--run <id>', 'the job as recorded by this run')
+    .action(async (job: string, values: string[], opts) => {
+      const { runLog } = await import('./log.js');
+      process.exitCode = runLog(job, values, { ...opts, color: wantsColor(process.stderr) });
+    });
+
+  program
+    .command('verify')
+    .description('re-hash recorded products; report missing, altered and unrecorded ones (exit 1 if any)')
+    .argument('[target]', 'a product name, a level such as L2, or a path (file or directory)')
+    .option('-f, --file <file>', 'workflow file (its directory holds .wf/)')
+    .option('--json', 'print JSON', false)
+    .action(async (target: string | undefined, opts) => {
+      const { runVerify } = await import('./verify.js');
+      process.exitCode = await runVerify(target, { ...opts, color: wantsColor(process.stderr) });
+    });
+
+  program
+    .command('prov')
+    .description('the upstream provenance of a product as W3C PROV-JSON')
+    .argument('<file>', 'a product file a run made')
+    .option('-f, --file <file>', 'workflow file (its directory holds .wf/)')
+    .action(async (file: string, opts) => {
+      const { runProv } = await import('./prov.js');
+      process.exitCode = runProv(file, { ...opts, color: wantsColor(process.stderr) });
+    });
+
+  program
+    .command('report')
+    .description('write a self-contained HTML report of a run (summary, progress, timeline, failures, QC metrics)')
+    .option('-f, --file <file>', 'workflow file (its directory holds .wf/)')
+    .option('--run <id>', 'the run to report (default: the last one)')
+    .option('-o, --output <file>', 'where to write it (- for stdout)', 'wf-report.html')
+    .action(async (opts) => {
+      const { runReport } = await import('./report-html.js');
+      process.exitCode = runReport({ ...opts, color: wantsColor(process.stderr) });
     });
 
   return program;

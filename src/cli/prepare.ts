@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderText } from '../diagnostics/render.js';
 import type { Plan } from '../ir/plan.js';
-import type { Workflow } from '../ir/model.js';
+import type { ConfigObject, Workflow } from '../ir/model.js';
 import { plan } from '../planner/index.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { mergeConfig, parseWhere } from './options.js';
@@ -29,6 +29,8 @@ export interface PlanningOptions {
 export interface Prepared {
   readonly workflow: Workflow;
   readonly plan: Plan;
+  /** The effective config: defaults with `--config-file` and `--config` applied. */
+  readonly config: ConfigObject;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function prepare(targets: readonly string[], options: PlanningOptio
   });
   if (!result.plan || hasErrors(result.diagnostics)) await fail(result.diagnostics.filter((d) => d.severity === 'error'));
   if (result.diagnostics.length > 0) printDiagnostics(result.diagnostics, sources, options.color, false);
-  return { workflow, plan: result.plan! };
+  return { workflow, plan: result.plan!, config: config.value! };
 }
 
 /** Render diagnostics to stderr like a compiler; `summary` adds the count line. */

@@ -4,14 +4,18 @@
  * failed, 2 invalid workflow/usage/held lock, 130 interrupted).
  */
 import { availableParallelism } from 'node:os';
-import { acquireLock, createExecaRunner, execute, openStateStore, releaseLock, type Lock } from '../executor/index.js';
+import { acquireLock, createExecaRunner, execute, releaseLock, type Lock } from '../executor/index.js';
+import { RunDbError } from '../store/db.js';
+import { openRunStore, type RunStore } from '../store/state.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseJobs, parseTriggers } from './options.js';
 import { prepare, printDiagnostics } from './prepare.js';
 import { createReporter } from './report.js';
+import { createSlurmRunnerFor, parseSlurmOptions, prepareCluster, printSbatchLines, reportSlurmStats, type SlurmCliOptions } from './slurm.js';
+import { runInfo, runOutcome, summarizeRun } from './run-record.js';
 
 /** Options of `wf run`, as commander parsed them. */
-export interface RunCommandOptions {
+export interface RunCommandOptions extends SlurmCliOptions {
   readonly file?: string;
   readonly jobs?: string;
   readonly dryRun: boolean;
@@ -23,7 +27,7 @@ export interface RunCommandOptions {
   readonly config: readonly string[];
   readonly configFile?: string;
   readonly rerunTriggers?: string;
-  readonly executor: 'local';
+  readonly executor: 'local' | 'slurm';
   readonly logFormat: 'text' | 'json';
   readonly color: boolean;
 }
@@ -32,12 +36,13 @@ export interface RunCommandOptions {
 export async function runCommand(targets: readonly string[], opts: RunCommandOptions): Promise<ExitCode> {
   const jobs = parseJobs(opts.jobs, availableParallelism());
   const triggers = parseTriggers(opts.rerunTriggers);
-  const usageProblem = jobs.diagnostic ?? triggers.diagnostic;
+  const slurm = opts.executor === 'slurm' ? parseSlurmOptions(opts) : undefined;
+  const usageProblem = jobs.diagnostic ?? triggers.diagnostic ?? slurm?.diagnostic;
   if (usageProblem) {
     printDiagnostics([usageProblem], new Map(), opts.color);
     return EXIT.invalid;
   }
-  const { workflow, plan } = await prepare(targets, { ...opts, cache: opts.dryRun ? 'read' : 'read-write' });
+  const { workflow, plan, config } = await prepare(targets, { ...opts, cache: 'read-write' }); // the model cache is wf's bookkeeping, not a product: a dry run may refresh it
   const unknownRule = opts.forcerun.find((r) => !workflow.rules.has(r));
   if (unknownRule !== undefined) {
     process.stderr.write(`wf: error[WF2101]: --forcerun names \`${unknownRule}\`, which is not a rule of this workflow\n`);
@@ -63,19 +68,34 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     if (interrupts === 1) controller.abort();
     else runner.forceKill?.();
   };
-  const runner = createExecaRunner();
+  // --executor slurm: the shared executor hands every ready job over; the runner limits jobs in flight.
+  const slurmRunner = slurm?.value ? await createSlurmRunnerFor(plan.root, slurm.value) : undefined;
+  const runner = slurmRunner ?? createExecaRunner();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   const mode = opts.logFormat === 'json' ? 'json' : process.stderr.isTTY ? 'tty' : 'plain';
   const reporter = await createReporter(plan, { mode, explain: opts.explain, dryRun: opts.dryRun, color: opts.color });
-  const store = openStateStore(plan.root);
+  let store: RunStore;
   try {
+    store = openRunStore(plan.root, { info: runInfo(workflow, config, targets), plan });
+  } catch (e) {
+    if (lock) releaseLock(lock);
+    if (!(e instanceof RunDbError)) throw e;
+    printDiagnostics([e.diagnostic], new Map(), opts.color, false);
+    return EXIT.invalid;
+  }
+  try {
+    if (slurmRunner && !opts.dryRun) {
+      const found = await prepareCluster(slurmRunner, store);
+      printDiagnostics(found, new Map(), opts.color, false);
+      if (found.some((d) => d.severity === 'error')) return EXIT.invalid;
+    }
     const summary = await execute(
       plan,
       {
         root: plan.root,
-        jobs: jobs.value!,
+        jobs: slurmRunner && opts.jobs === undefined ? Number.MAX_SAFE_INTEGER : jobs.value!,
         keepGoing: opts.keepGoing,
         dryRun: opts.dryRun,
         force: opts.force,
@@ -86,10 +106,16 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
       { runner, store },
       reporter.onEvent,
     );
+    if (!opts.dryRun) store.endRun(runOutcome(summary), summarizeRun(plan, summary));
     reporter.finish(summary);
+    if (slurmRunner && opts.dryRun) await printSbatchLines(plan, summary.notStarted, slurm!.value!);
     if (summary.interrupted) return EXIT.interrupted;
     return summary.failed.length > 0 ? EXIT.jobFailed : EXIT.ok;
   } finally {
+    if (slurmRunner) {
+      slurmRunner.close();
+      reportSlurmStats(slurmRunner);
+    }
     store.close();
     if (lock) releaseLock(lock);
     process.off('SIGINT', onSignal);

@@ -45,6 +45,7 @@ export const CODES = {
   WF2025: 'log pattern uses a wildcard not in the outputs',
   WF2026: 'workflow declared twice',
   WF2027: 'unknown params key',
+  WF2028: 'invalid slurm block entry',
   WF2050: 'unused product',
   WF2051: 'rule not reachable from the default targets',
 
@@ -67,6 +68,7 @@ export const CODES = {
   WF2116: 'cycle between jobs',
   WF2117: 'cannot render shell command',
   WF2118: 'target has nothing to build',
+  WF2119: 'metrics pattern uses a wildcard not in the outputs',
 
   // -- execution (src/executor/) --------------------------------------------
   WF3001: 'job failed',
@@ -77,6 +79,16 @@ export const CODES = {
   WF3006: 'stale lock taken over',
   WF3007: 'state file had a torn tail',
   WF3008: 'run interrupted',
+  WF3009: 'job metrics file unreadable or not flat numbers',
+  WF3010: 'run database unreadable or of a newer schema',
+  WF3011: 'unknown job or run',
+  WF3012: 'recorded product missing',
+  WF3013: 'recorded product altered',
+  WF3014: 'product on disk not recorded',
+  WF3015: 'no run recorded yet',
+  WF3020: 'SLURM client commands not found',
+  WF3021: 'SLURM controller not reachable',
+  WF3022: 'leftover SLURM jobs of a killed run cancelled',
 } as const;
 
 /** A diagnostic code such as `'WF2004'`. */

@@ -111,17 +111,17 @@ export async function execute(plan: Plan, options: ExecOptions, deps: ExecDeps, 
   });
   if (options.dryRun) return summary({ notStarted: toRun.map((i) => plan.jobs[i]!.id) });
 
-  // Adopt or refresh records of up-to-date jobs (no processes involved).
+  // Adopt or refresh records of up-to-date jobs (no processes involved), in one transaction.
+  const adopted = [];
   for (const i of decision.reRecord) {
     const job = plan.jobs[i]!;
     const old = store.get(job.id);
     const endTime = old?.t === 'done' ? old.endTime : Date.now();
-    store.append(await buildDoneRecord(job, stamps, endTime, old?.t === 'done' ? old.durationMs : 0));
+    const rec = await buildDoneRecord(job, stamps, endTime, old?.t === 'done' ? old.durationMs : 0);
+    adopted.push({ ...rec, adopted: true, ...(old?.t === 'done' && old.metrics ? { metrics: old.metrics } : {}) });
   }
-  if (toRun.length === 0) {
-    store.compactIfNeeded();
-    return summary({});
-  }
+  store.appendAll(adopted);
+  if (toRun.length === 0) return summary({});
   return schedule(plan, options, { runner, store, stamps, emit: onEvent, root: options.root, force: options.force }, index, dirty, summary);
 }
 
@@ -248,8 +248,6 @@ async function schedule(
   if (interrupted) {
     const diagnostic = error('WF3008', `run interrupted; ${interruptedJobs.length} running job(s) terminated and their partial outputs removed`);
     emit({ kind: 'interrupted', running: interruptedJobs, diagnostic });
-  } else {
-    store.compactIfNeeded();
   }
   const notStarted: JobId[] = [];
   for (let i = 0; i < n; i++) if (dirty[i] && !done[i]) notStarted.push(plan.jobs[i]!.id);

@@ -7,5 +7,5 @@ export type { DirtyReason, ExecEvent, FailedJob, JobReasons, LevelCount, RunSumm
 export { ALL_TRIGGERS, type RerunTrigger } from './freshness.js';
 export type { JobOutcome, JobRunner, JobSpec, RunControl } from './job-runner.js';
 export { createExecaRunner, type ExecaRunnerOptions } from './execa-runner.js';
-export { openStateStore, createMemoryStateStore, type StateRecord, type StateStore } from './state-store.js';
+export { createMemoryStateStore, type StateRecord, type StateStore } from './state-store.js';
 export { acquireLock, releaseLock, type Lock, type LockInfo, type LockResult } from './lock.js';

@@ -17,6 +17,25 @@ export interface JobSpec {
   readonly logFile: string;
   /** Wall-clock limit in ms; absent = none. */
   readonly timeoutMs?: number;
+  /** The job's rule (cluster runners name jobs after it). */
+  readonly rule?: string;
+  /** The job's wildcard values, keys in the rule's order. */
+  readonly wildcards?: Readonly<Record<string, string>>;
+  /** Cores the job needs (`resources.cores`, default 1). */
+  readonly cores?: number;
+  /** Memory the job needs in bytes (`resources.mem`), if declared. */
+  readonly memBytes?: number;
+  /** Cluster options of the rule (`slurm { … }`, wf extension); the runner merges command-line defaults under them. */
+  readonly slurm?: SlurmJobOptions;
+}
+
+/** Per-rule SLURM options (`slurm { partition = "…", account = "…", qos = "…", extra = "…" }`). */
+export interface SlurmJobOptions {
+  readonly partition?: string;
+  readonly account?: string;
+  readonly qos?: string;
+  /** Extra sbatch flags, split like a shell would (no expansion). */
+  readonly extra?: string;
 }
 
 /** Hooks and cancellation for one attempt. */
@@ -25,6 +44,8 @@ export interface RunControl {
   readonly signal: AbortSignal;
   /** Called once the process group exists, with its id (for crash cleanup, spec §3 "Concurrency"). */
   readonly onSpawn?: (pgid: number) => void;
+  /** Called once a cluster runner's job was accepted, with the scheduler's job id (`123` or `123_4`), for crash recovery. */
+  readonly onSubmit?: (clusterJobId: string) => void;
 }
 
 /**
@@ -39,6 +60,10 @@ export interface JobOutcome {
   readonly timedOut: boolean;
   readonly aborted: boolean;
   readonly error?: string;
+  /** Why it failed, in the runner's words (e.g. `SLURM job OUT_OF_MEMORY`); used in the failure reason when set. */
+  readonly reason?: string;
+  /** The failure says nothing about the job (node failure, preemption): retried without using up `retries`. */
+  readonly transient?: boolean;
 }
 
 /** Runs job attempts. `run` never rejects: failures come back as a {@link JobOutcome}. */

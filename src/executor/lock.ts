@@ -11,7 +11,8 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { isProcessAlive, killGroup } from './process-group.js';
-import { openStateStore, STATE_DIR } from './state-store.js';
+import { STATE_DIR } from './state-store.js';
+import { openRunStore } from '../store/state.js';
 
 /** Contents of the lock file. `startedAt`: ISO 8601 time the holder took it. */
 export interface LockInfo {
@@ -47,7 +48,7 @@ function readInfo(path: string): LockInfo | undefined {
  */
 function killLeftovers(root: string, since: number): number {
   let killed = 0;
-  const store = openStateStore(root);
+  const store = openRunStore(root);
   for (const rec of store.live()) {
     if (rec.t === 'spawned' && rec.at >= since && killGroup(rec.pgid, 'SIGKILL')) killed++;
   }

@@ -5,11 +5,13 @@
  * or `failed`/`interrupted`, retry up to `job.retries` more times.
  * Emits job events; scheduling is `executor.ts`'s business.
  */
+import { readFileSync } from 'node:fs';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
+import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Job } from '../ir/plan.js';
 import type { ExecEvent } from './events.js';
 import { inputPaths, stableJson } from './freshness.js';
-import type { JobOutcome, JobRunner } from './job-runner.js';
+import type { JobOutcome, JobRunner, JobSpec } from './job-runner.js';
 import { formatDuration, prepareOutputs, protectOutputs, readLogTail, removeOutputs, verifyOutputs, writeLogHeader } from './outputs.js';
 import type { StampCache } from './stamps.js';
 import type { DoneRecord, FileEntry, StateStore } from './state-store.js';
@@ -63,8 +65,49 @@ export async function buildDoneRecord(job: Job, stamps: StampCache, endTime: num
   };
 }
 
+/**
+ * The job's `metrics` file (wf extension): a flat JSON object whose values are
+ * finite numbers. A missing or malformed file is a WF3009 warning, never a
+ * failure; entries that are not numbers are dropped with the warning.
+ */
+export function readMetrics(job: Job, absPath: string): { values?: Record<string, number>; warning?: Diagnostic } {
+  const bad = (why: string): Diagnostic =>
+    warning('WF3009', `metrics of ${job.id} (${job.metricsPath}) ${why}`, undefined, 'write a flat JSON object of numbers, e.g. {"nsrc": 12, "bkg_rate": 0.03}');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(absPath, 'utf8'));
+  } catch (e) {
+    return { warning: bad((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'was not written' : 'is not valid JSON') };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { warning: bad('is not a JSON object') };
+  const values: Record<string, number> = {};
+  const dropped: string[] = [];
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v === 'number' && Number.isFinite(v)) values[k] = v;
+    else dropped.push(k);
+  }
+  return { values, ...(dropped.length > 0 ? { warning: bad(`has non-numeric entries, ignored: ${dropped.join(', ')}`) } : {}) };
+}
+
+/** The {@link JobSpec} of `job` (also used by `--executor slurm --dry-run` to print the sbatch lines). */
+export function jobSpecOf(job: Job, root: string, absLog: string): JobSpec {
+  return {
+    id: job.id,
+    command: job.command,
+    cwd: root,
+    logFile: absLog,
+    ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
+    rule: job.rule,
+    wildcards: job.wildcards,
+    cores: job.cores,
+    ...(job.memBytes !== undefined ? { memBytes: job.memBytes } : {}),
+    ...(job.slurm !== undefined ? { slurm: job.slurm } : {}),
+  };
+}
+
 function describeFailure(job: Job, o: JobOutcome): { code: DiagnosticCode; reason: string } {
   if (o.timedOut) return { code: 'WF3002', reason: `timed out after ${formatDuration(job.timeoutMs ?? 0)}` };
+  if (o.reason !== undefined) return { code: 'WF3001', reason: o.exitCode !== null && o.exitCode !== 0 ? `exited with status ${o.exitCode}: ${o.reason}` : o.reason };
   if (o.error !== undefined) return { code: 'WF3001', reason: `could not start: ${o.error}` };
   if (o.signal !== null) return { code: 'WF3001', reason: `killed by signal ${o.signal}` };
   return { code: 'WF3001', reason: `exited with status ${o.exitCode ?? 'unknown'}` };
@@ -76,7 +119,9 @@ function describeFailure(job: Job, o: JobOutcome): { code: DiagnosticCode; reaso
  */
 export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Promise<JobResult> {
   const { store, stamps, emit } = ctx;
-  const maxAttempts = 1 + Math.max(0, job.retries);
+  let maxAttempts = 1 + Math.max(0, job.retries);
+  // A node failure or preemption says nothing about the job: up to 3 extra attempts that do not use up `retries`.
+  let transientLeft = 3;
   const absLog = stamps.abs(job.logPath);
   let last: { code: DiagnosticCode; reason: string; outcome?: JobOutcome } = { code: 'WF3001', reason: 'not run' };
   let attempt = 0;
@@ -95,8 +140,12 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
     emit({ kind: 'job-started', id: job.id, rule: job.rule, attempt, maxAttempts });
     const t0 = performance.now();
     const outcome = await ctx.runner.run(
-      { id: job.id, command: job.command, cwd: ctx.root, logFile: absLog, ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}) },
-      { signal, onSpawn: (pgid) => store.append({ t: 'spawned', id: job.id, pgid, at: Date.now() }) },
+      jobSpecOf(job, ctx.root, absLog),
+      {
+        signal,
+        onSpawn: (pgid) => store.append({ t: 'spawned', id: job.id, pgid, at: Date.now() }),
+        onSubmit: (clusterJobId) => store.append({ t: 'submitted', id: job.id, clusterJobId, at: Date.now() }),
+      },
     );
     const durationMs = Math.round(performance.now() - t0);
     if (outcome.aborted || (signal.aborted && outcome.exitCode !== 0)) {
@@ -107,7 +156,10 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
     if (outcome.exitCode === 0 && !outcome.timedOut) {
       const missing = verifyOutputs(job, stamps);
       if (missing.length === 0) {
-        store.append(await buildDoneRecord(job, stamps, Date.now(), durationMs));
+        const metrics = job.metricsPath !== undefined ? readMetrics(job, stamps.abs(job.metricsPath)) : undefined;
+        if (metrics?.warning) emit({ kind: 'warning', diagnostic: metrics.warning });
+        const rec = await buildDoneRecord(job, stamps, Date.now(), durationMs);
+        store.append(metrics?.values ? { ...rec, metrics: metrics.values } : rec);
         protectOutputs(job, stamps);
         emit({ kind: 'job-succeeded', id: job.id, durationMs, attempts: attempt });
         return { kind: 'succeeded' };
@@ -115,6 +167,10 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
       last = { code: 'WF3003', reason: `rule ${job.rule} did not produce declared output ${missing[0]}`, outcome };
     } else {
       last = { ...describeFailure(job, outcome), outcome };
+      if (outcome.transient && transientLeft > 0) {
+        transientLeft--;
+        maxAttempts++;
+      }
     }
     removeOutputs(job, stamps);
     store.append({
@@ -126,6 +182,7 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
       reason: last.reason,
       logPath: job.logPath,
       endTime: Date.now(),
+      logTail: readLogTail(absLog),
     });
     if (attempt < maxAttempts && !signal.aborted) {
       emit({ kind: 'job-retrying', id: job.id, attempt: attempt + 1, maxAttempts, reason: last.reason });

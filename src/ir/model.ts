@@ -6,6 +6,7 @@
  * `planner/`. Types only.
  */
 import type { Entry, Expr, Span } from './nodes.js';
+import type { SlurmOptions } from './plan.js';
 
 /** A config value after parsing: the JSON subset `.wf` literals can express. */
 export type ConfigValue = string | number | boolean | readonly ConfigValue[] | ConfigObject;
@@ -98,6 +99,10 @@ export interface RuleModel {
   readonly resources: ConfigObject;
   /** `log "pattern"`, absent when none. */
   readonly log?: string;
+  /** `metrics "pattern"` (wf extension): a flat JSON object of numbers the job writes, absent when none. */
+  readonly metrics?: string;
+  /** `slurm { … }` (wf extension): cluster options for `--executor slurm`, absent when none. */
+  readonly slurm?: SlurmOptions;
   readonly span: Span;
 }
 

@@ -105,7 +105,7 @@ export interface NumberField {
   readonly span: Span;
 }
 
-/** A `{ … }` block inside a rule: `params`, `resources`. */
+/** A `{ … }` block inside a rule: `params`, `resources`, `slurm`. */
 export interface BlockField {
   readonly entries: readonly Entry[];
   readonly span: Span;
@@ -124,6 +124,10 @@ export type RuleItem =
   | ({ readonly kind: 'shell' } & StringField)
   | ({ readonly kind: 'timeout' } & StringField)
   | ({ readonly kind: 'log' } & StringField)
+  /** `metrics "path.json"` (wf extension): QC numbers the job writes. */
+  | ({ readonly kind: 'metrics' } & StringField)
+  /** `slurm { partition = "…", … }` (wf extension): cluster options for `--executor slurm`. */
+  | ({ readonly kind: 'slurm' } & BlockField)
   | ({ readonly kind: 'retries' } & NumberField);
 
 /** A target in `default` (or on the command line): a name, a level, or a quoted path. */

@@ -27,6 +27,15 @@ export interface JobOutput {
   readonly protected: boolean;
 }
 
+/** A rule's `slurm { partition, account, qos, extra }` options (wf extension), all optional strings. */
+export interface SlurmOptions {
+  readonly partition?: string;
+  readonly account?: string;
+  readonly qos?: string;
+  /** Extra sbatch flags, e.g. `--constraint=ssd --exclusive`. */
+  readonly extra?: string;
+}
+
 /** One planned job: a rule applied to one set of wildcard values. */
 export interface Job {
   readonly id: JobId;
@@ -57,6 +66,10 @@ export interface Job {
   readonly logPath: RelPath;
   /** True when `logPath` comes from the rule's `log` declaration. */
   readonly hasDeclaredLog: boolean;
+  /** `metrics` (wf extension): the job's QC file (a flat JSON object of numbers), read after success. */
+  readonly metricsPath?: RelPath;
+  /** `slurm { … }` (wf extension): the rule's cluster options for `--executor slurm`, absent when none. */
+  readonly slurm?: SlurmOptions;
   /** Jobs producing this job's inputs, sorted, without duplicates. */
   readonly deps: readonly JobId[];
 }

@@ -219,6 +219,8 @@ function blockOwner(before: IToken): string {
       return 'params block';
     case T.Resources:
       return 'resources block';
+    case T.Slurm:
+      return 'slurm block';
     case T.Equals:
       return 'map';
     default:

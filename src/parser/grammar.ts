@@ -162,6 +162,8 @@ class WfParser extends ValueParser {
       { ALT: () => this.SUBRULE(this.retriesItem) },
       { ALT: () => this.SUBRULE(this.timeoutItem) },
       { ALT: () => this.SUBRULE(this.logItem) },
+      { ALT: () => this.SUBRULE(this.metricsItem) },
+      { ALT: () => this.SUBRULE(this.slurmItem) },
       { ALT: () => this.SUBRULE(this.junkItem) },
     ]);
   });
@@ -225,6 +227,12 @@ class WfParser extends ValueParser {
     this.SUBRULE(this.mapBlock);
   });
 
+  /** `slurm { partition = "…", account = "…", qos = "…", extra = "…" }` (wf extension). */
+  public slurmItem = this.RULE('slurmItem', () => {
+    this.CONSUME(T.Slurm);
+    this.SUBRULE(this.mapBlock);
+  });
+
   public whenItem = this.RULE('whenItem', () => {
     this.CONSUME(T.When);
     this.SUBRULE(this.orExpr);
@@ -250,6 +258,12 @@ class WfParser extends ValueParser {
 
   public logItem = this.RULE('logItem', () => {
     this.CONSUME(T.Log);
+    this.CONSUME(T.StringLit, { LABEL: 'value' });
+  });
+
+  /** `metrics "path.json"`: a flat JSON object of numbers the job writes (wf extension). */
+  public metricsItem = this.RULE('metricsItem', () => {
+    this.CONSUME(T.Metrics);
     this.CONSUME(T.StringLit, { LABEL: 'value' });
   });
 

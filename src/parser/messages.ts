@@ -108,6 +108,8 @@ function expectation(ruleName: string, expected: TokenType, previous: IToken): [
       return ['a quoted duration such as "10m" after `timeout`', 'write e.g. timeout "90s", "10m" or "2h"'];
     case 'logItem:StringLit':
       return ['a quoted path pattern after `log`', 'write e.g. log "logs/{obsid}.log"'];
+    case 'metricsItem:StringLit':
+      return ['a quoted path pattern after `metrics`', 'write e.g. metrics "qc/{obsid}.json"'];
     case 'list:RBracket':
       return ['`,` or `]` in the list'];
     case 'memberPath:Dot':

@@ -167,10 +167,11 @@ function itemOf(itemNode: CstNode, rule: string, ctx: Ctx): RuleItem | undefined
       return { kind: 'output', ...(modifier ? { modifier } : {}), ...named, ref, span };
     }
     case 'paramsItem':
-    case 'resourcesItem': {
+    case 'resourcesItem':
+    case 'slurmItem': {
       const block = node(n, 'mapBlock');
       if (!block || !tok(block, 'RCurly')) return undefined;
-      return { kind: key === 'paramsItem' ? 'params' : 'resources', entries: entriesOf(block, ctx), span };
+      return { kind: key === 'paramsItem' ? 'params' : key === 'resourcesItem' ? 'resources' : 'slurm', entries: entriesOf(block, ctx), span };
     }
     case 'whenItem': {
       const expr = exprOf(node(n, 'orExpr'), ctx);
@@ -178,10 +179,11 @@ function itemOf(itemNode: CstNode, rule: string, ctx: Ctx): RuleItem | undefined
     }
     case 'shellItem':
     case 'timeoutItem':
-    case 'logItem': {
+    case 'logItem':
+    case 'metricsItem': {
       const v = tok(n, 'value');
       if (!v) return undefined;
-      const kind = key === 'shellItem' ? 'shell' : key === 'timeoutItem' ? 'timeout' : 'log';
+      const kind = key === 'shellItem' ? 'shell' : key === 'timeoutItem' ? 'timeout' : key === 'logItem' ? 'log' : 'metrics';
       return { kind, value: stringValue(v), span, valueSpan: spanOf(v, ctx.file), triple: v.tokenType === T.TripleString };
     }
     case 'retriesItem': {
@@ -217,7 +219,7 @@ function refOf(n: CstNode | undefined, isInput: boolean, ctx: Ctx): RefNode | un
 }
 
 const STATEMENT_WORDS = ['workflow', 'include', 'config', 'wildcard', 'product', 'default', 'rule'];
-const ITEM_WORDS = ['input', 'output', 'params', 'when', 'shell', 'retries', 'timeout', 'resources', 'log'];
+const ITEM_WORDS = ['input', 'output', 'params', 'when', 'shell', 'retries', 'timeout', 'resources', 'log', 'metrics', 'slurm'];
 
 function reportJunkLine(n: CstNode, ctx: Ctx): void {
   const first = tok(n, 'first');
@@ -244,6 +246,6 @@ function reportJunkItem(n: CstNode, rule: string, ctx: Ctx): void {
   const guess = first.tokenType === T.Identifier ? closestWord(first.image, ITEM_WORDS) : undefined;
   ctx.diagnostics.push(
     error('WF1003', `unexpected ${describeToken(first)} in the rule \`${rule}\``, spanOf(first, ctx.file),
-      guess ? `did you mean \`${guess}\`?` : 'a rule holds input, output, params, when, shell, retries, timeout, resources and log lines'),
+      guess ? `did you mean \`${guess}\`?` : 'a rule holds input, output, params, when, shell, retries, timeout, resources, log, metrics and slurm lines'),
   );
 }

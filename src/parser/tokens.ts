@@ -77,6 +77,8 @@ export const Timeout = keyword('timeout');
 export const Resources = keyword('resources');
 export const Log = keyword('log');
 export const Metrics = keyword('metrics');
+/** `slurm { … }` (wf extension): a rule's cluster options. */
+export const Slurm = keyword('slurm');
 export const All = keyword('all');
 export const In = keyword('in');
 export const Not = keyword('not');
@@ -107,7 +109,7 @@ export const Equals = punct('Equals', /=/, '=');
 /** Statement keywords: a line starting with one begins a new statement. */
 export const STATEMENT_KEYWORDS: readonly TokenType[] = [Workflow, Include, Config, Wildcard, Product, Default, Rule];
 /** Keywords that start a rule item. */
-export const ITEM_KEYWORDS: readonly TokenType[] = [Input, Output, Params, When, Shell, Retries, Timeout, Resources, Log, Metrics];
+export const ITEM_KEYWORDS: readonly TokenType[] = [Input, Output, Params, When, Shell, Retries, Timeout, Resources, Log, Metrics, Slurm];
 
 /** The reserved words of spec §6, as written. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set(keywordTokens.map((t) => (t.LABEL ?? '').slice(1, -1)));

@@ -79,6 +79,7 @@ export function createPlanState(
       inputs,
       outputs,
       ...(model.log !== undefined ? { log: boundOrThrow(compile(model.log), position) } : {}),
+      ...(model.metrics !== undefined ? { metrics: boundOrThrow(compile(model.metrics), position) } : {}),
       params: params.ok ? params.value : undefined,
       pieces: scanPlaceholders(model.shell),
       digest: ruleDigest(model),

@@ -43,6 +43,8 @@ export interface RuleInfo {
   readonly inputs: readonly InputInfo[];
   readonly outputs: readonly OutputInfo[];
   readonly log?: Template;
+  /** `metrics` (wf extension), bound like `log`. */
+  readonly metrics?: Template;
   /** Evaluated params; undefined when a config reference is missing (reported once). */
   readonly params: ConfigObject | undefined;
   readonly pieces: readonly CommandPiece[];

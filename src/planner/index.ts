@@ -134,6 +134,8 @@ function buildJob(state: PlanState, rec: JobRec, id: JobId, depIds: JobId[]): { 
     ...(model.timeoutMs !== undefined ? { timeoutMs: model.timeoutMs } : {}),
     logPath: asRelPath(logPath),
     hasDeclaredLog: rule.log !== undefined,
+    ...(rule.metrics ? { metricsPath: asRelPath(renderTemplate(rule.metrics, values)) } : {}),
+    ...(model.slurm ? { slurm: model.slurm } : {}),
     deps,
   };
   return { ok: true, job };

@@ -1,10 +1,11 @@
 /**
  * Never wrong, never lose work (spec §3 Failure, Interruption, Concurrency,
  * State; §6): retries, timeouts, SIGINT with grandchildren, kill -9 of wf and
- * resume, concurrent runs, a torn state file, temp and protected outputs and
+ * resume, concurrent runs, the run database after kill -9, temp and protected outputs and
  * `wf clean`. Real processes; synchronisation by awaiting files, never sleeps.
  */
 import { execa } from 'execa';
+import Database from 'better-sqlite3';
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,16 +141,49 @@ describe('concurrency', () => {
   });
 });
 
-describe('state file', () => {
-  it('survives a torn last line without losing earlier records', async () => {
+describe('run database', () => {
+  it('survives kill -9 of wf mid-run: intact, every finished job recorded, the cut-off one reruns', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'workflow.wf': 'product a L0 "in/{x}.txt"\nproduct b L1 "out/{x}.txt"\nrule r L1 {\n  input a\n  output b\n  shell "cp {input} {output}"\n}\n', 'in/1.txt': '1', 'in/2.txt': '2' });
-    expect((await wf(dir, ['run'])).exitCode).toBe(0);
-    const stateFile = readdirSync(join(dir, '.wf')).find((f) => f.startsWith('state'))!;
-    appendFileSync(join(dir, '.wf', stateFile), '{"kind":"done","id":"r[x=1]","inp');
-    const r = await wf(dir, ['run']);
-    expect(r.exitCode).toBe(0);
-    expect(r.stderr).toMatch(/nothing to do/);
+    writeFiles(dir, {
+      'workflow.wf': `product a L0 "in/{x}.txt"
+product b L1 "out/{x}.txt"
+rule r L1 {
+  input a
+  output b
+  shell """
+    if [ {x} = 9 ]; then echo $$ > started9; while [ ! -e go ]; do sleep 0.05; done; fi
+    cp {input} {output}
+  """
+}
+`,
+      'in/1.txt': '1',
+      'in/2.txt': '2',
+      'in/3.txt': '3',
+      'in/9.txt': '9',
+    });
+    // -j 1: jobs run in plan order, so 1, 2 and 3 have finished when 9 starts.
+    const run = execa('node', [WF, 'run', '-j', '1'], { cwd: dir, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+    await waitForFile(join(dir, 'started9'));
+    run.kill('SIGKILL');
+    await run;
+    const db = new Database(join(dir, '.wf/wf.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const rows = db.prepare('SELECT job, status FROM current_jobs ORDER BY job').all();
+    db.close();
+    expect(rows).toEqual([
+      { job: 'r[x=1]', status: 'done' },
+      { job: 'r[x=2]', status: 'done' },
+      { job: 'r[x=3]', status: 'done' },
+      { job: 'r[x=9]', status: 'started' },
+    ]);
+    writeFiles(dir, { go: '' });
+    const again = await wf(dir, ['run']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/1 job\(s\) done/);
+    expect(read(join(dir, 'out/9.txt'))).toBe('9');
+    const runs = await wf(dir, ['runs']);
+    expect(runs.stdout).toMatch(/^\s+1 .*crashed/m);
+    expect(runs.stdout).toMatch(/^\s+2 .*succeeded/m);
   });
 });
 

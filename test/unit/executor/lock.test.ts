@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { job, makePlan } from '../../helpers/plan.js';
+import { openTestStore } from '../../helpers/store.js';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, releaseLock } from '../../../src/executor/lock.js';
 import { alive, tempRoot } from '../../helpers/fs.js';
@@ -37,7 +39,11 @@ describe('lock', () => {
     const leftover = spawn('bash', ['-c', 'sleep 100 & sleep 100; wait'], { detached: true, stdio: 'ignore' });
     const exited = new Promise((r) => leftover.on('exit', r));
     const pgid = leftover.pid!;
-    writeFileSync(join(root, '.wf/state.jsonl'), JSON.stringify({ t: 'spawned', id: 'j', pgid, at: Date.now() }) + '\n');
+    const plan = makePlan(root, [job({ rule: 'j', outputs: ['j.txt'], command: 'true' })]);
+    const store = openTestStore(plan);
+    store.append({ t: 'started', id: plan.jobs[0]!.id, at: Date.now(), attempt: 1 });
+    store.append({ t: 'spawned', id: plan.jobs[0]!.id, pgid, at: Date.now() });
+    store.close();
     const r = acquireLock(root);
     expect(r.ok).toBe(true);
     if (r.ok) {

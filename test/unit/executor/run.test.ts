@@ -1,11 +1,14 @@
-import { appendFileSync, existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { RunDbError } from '../../../src/store/db.js';
 import { createExecaRunner } from '../../../src/executor/execa-runner.js';
 import type { ExecEvent, RunSummary } from '../../../src/executor/events.js';
 import { execute, type ExecOptions } from '../../../src/executor/executor.js';
 import type { JobRunner } from '../../../src/executor/job-runner.js';
-import { openStateStore } from '../../../src/executor/state-store.js';
+import { openRunStore } from '../../../src/store/state.js';
+import { openTestStore } from '../../helpers/store.js';
 import type { Plan } from '../../../src/ir/plan.js';
 import { alive, put, tempRoot, waitForFile } from '../../helpers/fs.js';
 import { job, makePlan, options } from '../../helpers/plan.js';
@@ -14,7 +17,7 @@ type Decided = Extract<ExecEvent, { kind: 'plan-decided' }>;
 
 /** Run with the real runner and a real state store; returns summary, events and the decision. */
 async function run(plan: Plan, over: Partial<ExecOptions> = {}, runner: JobRunner = createExecaRunner({ killGraceMs: 1000 })) {
-  const store = openStateStore(plan.root);
+  const store = openTestStore(plan);
   const events: ExecEvent[] = [];
   try {
     const summary: RunSummary = await execute(plan, options(plan.root, over), { runner, store }, (e) => events.push(e));
@@ -76,7 +79,7 @@ describe('execute with real processes', () => {
     utimesSync(join(root, 'raw/2.txt'), 3_000_000, 3_000_000);
     const again = await run(plan);
     expect(again.decided.toRun).toBe(0);
-    const store = openStateStore(root);
+    const store = openRunStore(root);
     const rec = store.get(plan.jobs[1]!.id);
     store.close();
     expect(rec?.t === 'done' && rec.inputs[0]![1]).toBe(String(3_000_000n * 1_000_000_000n));
@@ -166,21 +169,27 @@ describe('execute with real processes', () => {
     const root = tempRoot();
     const plan = makePlan(root, [job({ rule: 'a', outputs: ['a.txt'], command: 'echo a > a.txt' })]);
     await run(plan);
-    appendFileSync(join(root, '.wf/state.jsonl'), JSON.stringify({ t: 'started', id: 'a', at: Date.now(), attempt: 1 }) + '\n');
+    const store = openTestStore(plan);
+    store.append({ t: 'started', id: plan.jobs[0]!.id, at: Date.now(), attempt: 1 });
+    store.close();
     const r = await run(plan);
     expect(r.ran).toEqual(['a']);
     expect(r.decided.reasons[0]!.reasons).toEqual([{ kind: 'interrupted-last-run' }]);
   });
 
-  it('tolerates a torn state tail with a WF3007 warning', async () => {
+  it('refuses a run database of a newer schema with WF3010 and leaves it alone', async () => {
     const root = tempRoot();
     const plan = pipeline(root);
     await run(plan);
-    appendFileSync(join(root, '.wf/state.jsonl'), '{"t":"done","id":"b[n=1]","comm');
-    const r = await run(plan);
-    expect(r.events[0]).toMatchObject({ kind: 'warning', diagnostic: { code: 'WF3007' } });
-    expect(r.decided.toRun).toBe(0);
-    expect((await run(plan)).events[0]!.kind).toBe('plan-decided');
+    const db = new Database(join(root, '.wf/wf.db'));
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openRunStore(root)).toThrow(RunDbError);
+    try {
+      openRunStore(root);
+    } catch (e) {
+      expect((e as RunDbError).diagnostic.code).toBe('WF3010');
+    }
   });
 
   it('deletes a temp output once its readers succeeded, and its absence causes no rerun', async () => {
@@ -252,7 +261,7 @@ describe('execute with real processes', () => {
     expect(r.ran).toEqual(['b']);
     expect(r.decided.reasons[0]!.reasons).toEqual([{ kind: 'input-newer', path: 'in2.txt' }]);
     expect(read(root, 'out.txt')).toBe('o\n');
-    const store = openStateStore(root);
+    const store = openRunStore(root);
     expect(store.get(plan.jobs[0]!.id)?.t).toBe('done');
     store.close();
   });

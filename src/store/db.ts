@@ -1,0 +1,78 @@
+/**
+ * Opening the run database, `ROOT/.wf/wf.db` (SQLite via better-sqlite3):
+ * WAL mode with `synchronous = NORMAL` (a commit is an append to the WAL, no
+ * fsync; a crash of wf loses nothing committed, a power loss at most the last
+ * commits), foreign keys on, a busy timeout so readers (`wf status` during a
+ * run) wait instead of failing. The schema is migrated forward on open; a
+ * newer or unreadable database is refused with a {@link RunDbError} (WF3010).
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { STATE_DIR } from '../executor/state-store.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+/** File name of the run database inside `.wf/`. */
+export const DB_FILE = 'wf.db';
+
+/** The database handle type. */
+export type Db = Database.Database;
+
+/** A database that cannot be used; `diagnostic` is WF3010. */
+export class RunDbError extends Error {
+  readonly diagnostic: Diagnostic;
+  constructor(diagnostic: Diagnostic) {
+    super(diagnostic.message);
+    this.diagnostic = diagnostic;
+  }
+}
+
+/** Absolute path of the database of `root`. */
+export function dbPath(root: string): string {
+  return join(root, STATE_DIR, DB_FILE);
+}
+
+/**
+ * Open the database of `root`. Without `create`, a missing database yields
+ * undefined and nothing is written (a dry run or a read-only command stays
+ * read-only); with it, `.wf/` and the file are created. Throws
+ * {@link RunDbError} for a database that is not SQLite or is of a newer schema.
+ */
+export function openDb(root: string, create: boolean): Db | undefined {
+  const file = dbPath(root);
+  if (!existsSync(file)) {
+    if (!create) return undefined;
+    mkdirSync(join(root, STATE_DIR), { recursive: true });
+  }
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (e) {
+    db?.close();
+    if (e instanceof RunDbError) throw e;
+    throw new RunDbError(
+      error('WF3010', `cannot use the run database ${STATE_DIR}/${DB_FILE}: ${(e as Error).message}`, undefined, `move ${STATE_DIR}/${DB_FILE} aside to start a fresh history (every job then reruns)`),
+    );
+  }
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new RunDbError(
+      error('WF3010', `the run database ${STATE_DIR}/${DB_FILE} has schema ${version}, newer than this wf understands (${SCHEMA_VERSION})`, undefined, 'use a newer wf'),
+    );
+  }
+  if (version === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

@@ -1,0 +1,243 @@
+/**
+ * The run database as the executor's {@link StateStore}: every record becomes
+ * (part of) a `jobs` row and its `files` edges, so the incremental-build state
+ * (a job's row with the highest id) and the run history are one table.
+ *
+ * Loading reads `job_state` (each job's latest record as JSON text, kept in the
+ * same transactions as the rows it restates) in one SELECT, raw, no per-row zod
+ * (the schema version was checked at open); a record is parsed on
+ * {@link StateStore.get}. Nothing is written (not
+ * even `.wf/`) until the first append: a dry run and a no-op run write nothing.
+ * Each append is its own transaction, committed before it returns: a `started`
+ * row is durable before the job's process is launched.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { JobId } from '../ir/ids.js';
+import type { Job, Plan } from '../ir/plan.js';
+import type { FileEntry, StateRecord, StateStore } from '../executor/state-store.js';
+import { openDb, type Db } from './db.js';
+import type { RunInfo, RunOutcome } from './schema.js';
+
+/** What the run being recorded is: metadata for its `runs` row and the plan its job ids come from. */
+export interface RunContext {
+  readonly info: RunInfo;
+  readonly plan: Plan;
+}
+
+/** The executor's store plus the run-level bookkeeping the CLI does. */
+export interface RunStore extends StateStore {
+  /** The id of this run's `runs` row, once something was written. */
+  readonly runId: number | undefined;
+  /** Record how the run ended (no-op when the run wrote nothing). `summary` is stored as JSON. */
+  endRun(outcome: RunOutcome, summary: unknown): void;
+}
+
+/**
+ * Open the store of `root` (read only until the first append). `run` is needed
+ * to write (the CLI's `wf run`); without it appends throw (internal error).
+ * Throws {@link RunDbError} (WF3010) for an unusable database.
+ */
+export function openRunStore(root: string, run?: RunContext): RunStore {
+  const db = openDb(root, false);
+  const current = new Map<JobId, string>();
+  if (db) {
+    // One pass over `job_state`: two text columns per job; records are parsed on first get().
+    for (const [job, record] of db.prepare('SELECT job, record FROM job_state').raw(true).iterate() as IterableIterator<[string, string]>) {
+      current.set(job as JobId, record);
+    }
+  }
+  return new SqliteRunStore(root, db, current, run);
+}
+
+class SqliteRunStore implements RunStore {
+  readonly #root: string;
+  #db: Db | undefined;
+  /** Each job's latest record as loaded, JSON text (parsed on demand). */
+  readonly #current: Map<JobId, string>;
+  readonly #run: RunContext | undefined;
+  /** Records appended this run (they win over loaded rows). */
+  readonly #appended = new Map<JobId, StateRecord>();
+  /** Row id of each job's attempt in progress. */
+  readonly #open = new Map<JobId, number>();
+  #jobs: Map<JobId, Job> | undefined;
+  #runId: number | undefined;
+  #stmts: ReturnType<typeof prepareWrites> | undefined;
+
+  constructor(root: string, db: Db | undefined, current: Map<JobId, string>, run: RunContext | undefined) {
+    this.#root = root;
+    this.#db = db;
+    this.#current = current;
+    this.#run = run;
+  }
+
+  get runId(): number | undefined {
+    return this.#runId;
+  }
+
+  takeWarnings(): Diagnostic[] {
+    return [];
+  }
+
+  get(id: JobId): StateRecord | undefined {
+    const a = this.#appended.get(id);
+    if (a) return a;
+    const r = this.#current.get(id);
+    return r === undefined ? undefined : (JSON.parse(r) as StateRecord);
+  }
+
+  *live(): IterableIterator<StateRecord> {
+    for (const rec of this.#appended.values()) yield rec;
+    for (const [id, r] of this.#current) if (!this.#appended.has(id)) yield JSON.parse(r) as StateRecord;
+  }
+
+  append(record: StateRecord): void {
+    const w = this.#writer();
+    w.db.transaction(() => this.#write(record, w)).immediate();
+    this.#appended.set(record.id, record);
+  }
+
+  appendAll(records: readonly StateRecord[]): void {
+    if (records.length === 0) return;
+    const w = this.#writer();
+    w.db.transaction(() => records.forEach((r) => this.#write(r, w))).immediate();
+    for (const r of records) this.#appended.set(r.id, r);
+  }
+
+  endRun(outcome: RunOutcome, summary: unknown): void {
+    if (this.#runId === undefined || !this.#stmts) return;
+    this.#stmts.endRun.run(Date.now(), outcome, JSON.stringify(summary), this.#runId);
+  }
+
+  flush(): void {
+    // Commits are already in the WAL; a passive checkpoint keeps it short without blocking readers.
+    this.#db?.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  close(): void {
+    this.#db?.close();
+    this.#db = undefined;
+    this.#stmts = undefined;
+  }
+
+  /** The write statements, creating the database and this run's row on first use. */
+  #writer(): ReturnType<typeof prepareWrites> {
+    if (this.#stmts) return this.#stmts;
+    const run = this.#run;
+    if (!run) throw new Error('internal error: the run store was opened without a run context and cannot write');
+    this.#db ??= openDb(this.#root, true)!;
+    const w = prepareWrites(this.#db);
+    const { info } = run;
+    this.#db.transaction(() => {
+      // We hold the workflow lock: a run still marked running was killed.
+      w.db.prepare(`UPDATE runs SET outcome = 'crashed' WHERE outcome = 'running'`).run();
+      const res = w.db
+        .prepare(`INSERT INTO runs (started_at, argv, targets, user, host, pid, wf_version, workflow, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(Date.now(), JSON.stringify(info.argv), JSON.stringify(info.targets), info.user, info.host, info.pid, info.wfVersion, info.workflow, JSON.stringify(info.config));
+      this.#runId = Number(res.lastInsertRowid);
+      const upsert = w.db.prepare(`INSERT OR REPLACE INTO product_decls (name, level, level_text, pattern, is_source, keywords) VALUES (?, ?, ?, ?, ?, ?)`);
+      for (const p of info.products) upsert.run(p.name, p.level, p.levelText, p.pattern, p.isSource ? 1 : 0, JSON.stringify(p.keywords));
+    }).immediate();
+    this.#jobs = new Map(run.plan.jobs.map((j) => [j.id, j]));
+    this.#stmts = w;
+    return w;
+  }
+
+  #job(id: JobId): Job {
+    const job = this.#jobs?.get(id);
+    if (!job) throw new Error(`internal error: job ${id} is not in the plan being recorded`);
+    return job;
+  }
+
+  /** Insert a fresh attempt row for a record that has no `started` row (adoption, protected output). */
+  #insert(id: JobId, status: string, attempt: number, startedAt: number | null, w: ReturnType<typeof prepareWrites>, adopted = 0): number {
+    const job = this.#job(id);
+    const res = w.insertJob.run(
+      this.#runId,
+      id,
+      job.rule,
+      JSON.stringify(job.wildcards),
+      job.level,
+      job.levelText,
+      status,
+      attempt,
+      adopted,
+      startedAt,
+      job.command,
+      job.logPath,
+    );
+    return Number(res.lastInsertRowid);
+  }
+
+  #write(r: StateRecord, w: ReturnType<typeof prepareWrites>): void {
+    const row = this.#writeRows(r, w);
+    if (row !== undefined) w.setState.run(r.id, row, JSON.stringify(r));
+  }
+
+  /** Write `r` into `jobs`/`files`; returns the attempt row it belongs to. */
+  #writeRows(r: StateRecord, w: ReturnType<typeof prepareWrites>): number | undefined {
+    switch (r.t) {
+      case 'started': {
+        const row = this.#insert(r.id, 'started', r.attempt, r.at, w);
+        this.#open.set(r.id, row);
+        return row;
+      }
+      case 'spawned': {
+        const row = this.#open.get(r.id);
+        if (row !== undefined) w.setPgid.run(r.pgid, row);
+        return row;
+      }
+      case 'submitted': {
+        const row = this.#open.get(r.id);
+        if (row !== undefined) w.setClusterJobId.run(r.clusterJobId, row);
+        return row;
+      }
+      case 'done': {
+        const job = this.#job(r.id);
+        let row = this.#open.get(r.id);
+        if (row === undefined || r.adopted) row = this.#insert(r.id, 'done', 0, null, w, 1);
+        this.#open.delete(r.id);
+        w.finishDone.run(r.endTime, r.durationMs, r.command, r.params, r.ruleDigest, r.metrics ? JSON.stringify(r.metrics) : null, row);
+        const productOf = new Map<string, string>();
+        for (const x of job.inputs) if (x.product) productOf.set(x.path, x.product);
+        for (const x of job.outputs) if (x.product) productOf.set(x.path, x.product);
+        const temps = new Set(job.outputs.filter((o) => o.temp).map((o) => o.path as string));
+        for (const [path, mtime, size, sha] of r.inputs) w.insertFile.run(row, 0, path, mtime, size, sha, productOf.get(path) ?? null, 0);
+        for (const [path, mtime, size, sha] of r.outputs) w.insertFile.run(row, 1, path, mtime, size, sha, productOf.get(path) ?? null, temps.has(path) ? 1 : 0);
+        return row;
+      }
+      case 'failed': {
+        const row = this.#open.get(r.id) ?? this.#insert(r.id, 'failed', 1, r.endTime, w);
+        this.#open.delete(r.id);
+        w.finishFailed.run(r.endTime, r.endTime, r.code, r.reason, r.exitCode, r.signal, r.logPath, r.logTail ? r.logTail.join('\n') : null, row);
+        return row;
+      }
+      case 'interrupted': {
+        const row = this.#open.get(r.id) ?? this.#insert(r.id, 'interrupted', 1, r.endTime, w);
+        this.#open.delete(r.id);
+        w.finishInterrupted.run(r.endTime, r.endTime, row);
+        return row;
+      }
+    }
+  }
+}
+
+function prepareWrites(db: Db) {
+  return {
+    db,
+    insertJob: db.prepare(
+      `INSERT INTO jobs (run_id, job, rule, wildcards, level, level_text, status, attempt, adopted, started_at, command, log_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertFile: db.prepare(`INSERT INTO files (job_row, role, path, mtime_ns, size, sha256, product, temp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    setPgid: db.prepare(`UPDATE jobs SET pgid = ? WHERE id = ?`),
+    setClusterJobId: db.prepare(`UPDATE jobs SET cluster_job_id = ? WHERE id = ?`),
+    finishDone: db.prepare(
+      `UPDATE jobs SET status = 'done', ended_at = ?, duration_ms = ?, command = ?, params = ?, rule_digest = ?, metrics = ? WHERE id = ?`,
+    ),
+    finishFailed: db.prepare(
+      `UPDATE jobs SET status = 'failed', ended_at = ?, duration_ms = ? - started_at, code = ?, reason = ?, exit_code = ?, signal = ?, log_path = ?, log_tail = ? WHERE id = ?`,
+    ),
+    finishInterrupted: db.prepare(`UPDATE jobs SET status = 'interrupted', ended_at = ?, duration_ms = ? - started_at WHERE id = ?`),
+    endRun: db.prepare(`UPDATE runs SET ended_at = ?, outcome = ?, summary = ? WHERE id = ?`),
+    setState: db.prepare(`INSERT OR REPLACE INTO job_state (job, row, record) VALUES (?, ?, ?)`),
+  };
+}
