@@ -3,6 +3,7 @@
  * and map the outcome to an exit code (0 done or nothing to do, 1 a job
  * failed, 2 invalid workflow/usage/held lock, 130 interrupted).
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { acquireLock, createExecaRunner, execute, releaseLock, type Lock } from '../executor/index.js';
 import { RunDbError } from '../store/db.js';
@@ -62,6 +63,8 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   }
 
   const controller = new AbortController();
+  // Every running job listens for the abort: with -j 16 that is 16 listeners, not a leak.
+  setMaxListeners(0, controller.signal);
   let interrupts = 0;
   const onSignal = (): void => {
     interrupts += 1;
