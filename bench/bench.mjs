@@ -93,7 +93,6 @@ for (const row of ROWS) {
     });
   }
 }
-if (!args.keep) rmSync(WORK, { recursive: true, force: true });
 
 const machine = {
   date: new Date().toISOString(),
@@ -109,6 +108,8 @@ writeFileSync(join(OUT, 'latest.json'), `${JSON.stringify({ machine, results }, 
 writeFileSync(join(OUT, 'latest.md'), markdown(machine, results));
 log(`wrote ${join(OUT, 'latest.md')} and latest.json`);
 process.stdout.write(readFileSync(join(OUT, 'latest.md'), 'utf8'));
+// Trees of N=100,000 hold ~700k files: remove them only once the results are safe.
+if (!args.keep) rmSync(WORK, { recursive: true, force: true });
 
 // ---------------------------------------------------------------------------
 
