@@ -14,7 +14,7 @@ import type { JobRunner } from './job-runner.js';
 import { removePath } from './outputs.js';
 import { indexPlan } from './plan-index.js';
 import { buildDoneRecord, runJob, type JobContext, type JobResult } from './run-job.js';
-import { MinHeap } from './min-heap.js';
+import { MinHeap } from '../util/min-heap.js';
 import { StampCache, type KnownHash } from './stamps.js';
 import type { StateStore } from './state-store.js';
 

@@ -13,6 +13,7 @@ import { alg, Graph } from '@dagrejs/graphlib';
 import type { Job, Plan } from '../ir/plan.js';
 import type { PlanState, RuleInfo } from './context.js';
 import { matchPattern } from './patterns.js';
+import { MinHeap } from '../util/min-heap.js';
 
 /**
  * Rules in a topological order of the rule graph (producers first), ties by
@@ -130,54 +131,4 @@ export function describeCycles(edges: readonly (readonly [string, string])[], li
     const names = [...cycle].reverse();
     return [...names, names[0]].join(' -> ');
   });
-}
-
-/** A binary min-heap of job indices ordered by `rank[job]`. */
-class MinHeap {
-  readonly #items: number[] = [];
-  readonly #rank: Int32Array;
-
-  constructor(rank: Int32Array) {
-    this.#rank = rank;
-  }
-
-  get size(): number {
-    return this.#items.length;
-  }
-
-  push(x: number): void {
-    const a = this.#items;
-    const rank = this.#rank;
-    a.push(x);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (rank[a[p]!]! <= rank[x]!) break;
-      a[i] = a[p]!;
-      i = p;
-    }
-    a[i] = x;
-  }
-
-  pop(): number {
-    const a = this.#items;
-    const rank = this.#rank;
-    const top = a[0]!;
-    const last = a.pop()!;
-    const n = a.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && rank[a[r]!]! < rank[a[l]!]! ? r : l;
-        if (rank[a[c]!]! >= rank[last]!) break;
-        a[i] = a[c]!;
-        i = c;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
 }
