@@ -1,9 +1,11 @@
 /**
  * `wf graph [TARGET…]` (spec §5): the job DAG (or with `--rules` the rule
- * graph) as Graphviz dot, Mermaid, or JSON on stdout.
+ * graph) as Graphviz dot, Mermaid, or JSON on stdout. Both are read from the
+ * planner's graphlib job DAG ({@link buildJobGraph}); this module only draws.
  */
 import type { Plan } from '../ir/plan.js';
 import type { Workflow } from '../ir/model.js';
+import { buildJobGraph } from '../planner/index.js';
 
 /** Output format of `wf graph`. */
 export type GraphFormat = 'dot' | 'mermaid' | 'json';
@@ -20,26 +22,26 @@ interface Edge {
 
 /** Render the job graph of `plan`: one node per job, an edge from each dependency to its dependent. */
 export function renderJobGraph(plan: Plan, format: GraphFormat): string {
-  const nodes: Node[] = plan.jobs.map((j) => ({ id: j.id, label: j.id, level: j.levelText }));
-  const edges: Edge[] = plan.jobs.flatMap((j) => j.deps.map((d) => ({ from: d, to: j.id })));
+  const g = buildJobGraph(plan);
+  const nodes: Node[] = g.nodes().map((id) => ({ id, label: id, level: g.node(id).levelText }));
+  const edges: Edge[] = g.edges().map((e) => ({ from: e.v, to: e.w }));
   return render(nodes, edges, format, 'jobs');
 }
 
 /** Render the rule graph of the jobs in `plan`: an edge when a job of one rule feeds a job of another. */
 export function renderRuleGraph(workflow: Workflow, plan: Plan, format: GraphFormat): string {
-  const ruleOf = new Map(plan.jobs.map((j) => [j.id as string, j.rule]));
-  const rules = [...new Set(plan.jobs.map((j) => j.rule))];
+  const g = buildJobGraph(plan);
+  const rules = [...new Set(g.nodes().map((id) => g.node(id).rule))];
   const nodes: Node[] = rules.map((r) => ({ id: r, label: r, level: workflow.rules.get(r)?.levelText ?? '' }));
   const seen = new Set<string>();
   const edges: Edge[] = [];
-  for (const j of plan.jobs) {
-    for (const d of j.deps) {
-      const from = ruleOf.get(d)!;
-      const key = `${from}\u0000${j.rule}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push({ from, to: j.rule });
-    }
+  for (const e of g.edges()) {
+    const from = g.node(e.v).rule;
+    const to = g.node(e.w).rule;
+    const key = `${from}\u0000${to}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    edges.push({ from, to });
   }
   return render(nodes, edges, format, 'rules');
 }

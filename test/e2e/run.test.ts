@@ -132,3 +132,17 @@ describe('wf run targets', () => {
     expect(r.stderr).toMatch(/catalog/);
   });
 });
+
+describe('wf graph', () => {
+  it('prints the job DAG as JSON and the rule graph as dot', async () => {
+    const dir = copyExample('toy-xray');
+    const jobs = await wf(dir, ['graph', '--format', 'json']);
+    expect(jobs.exitCode, jobs.stderr).toBe(0);
+    const g = JSON.parse(jobs.stdout) as { nodes: { id: string }[]; edges: { from: string; to: string }[] };
+    expect(g.nodes).toHaveLength(10);
+    expect(g.edges.filter((e) => e.to === 'merge').map((e) => e.from).sort()).toEqual(['detect[obsid=0001]', 'detect[obsid=0002]', 'detect[obsid=0004]']);
+    const rules = await wf(dir, ['graph', '--rules', '--format', 'dot']);
+    expect(rules.stdout).toMatch(/"detect" -> "merge";/);
+    expect(rules.stdout).toMatch(/"calibrate" -> "filter";/);
+  });
+});
