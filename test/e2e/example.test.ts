@@ -7,12 +7,11 @@
  * missing (run `examples/sky-survey/setup.sh` first, as CI does).
  */
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, tempDir, wf } from '../helpers/cli.js';
+import { REPO, tempDir, treeHashes, wf } from '../helpers/cli.js';
 
 const TOOLS = ['imcopy', 'fitsverify', 'source-extractor', 'SWarp', 'astfits', 'asttable', 'astmatch', 'astarithmetic', 'fitspng'];
 
@@ -32,20 +31,6 @@ function haveData(): boolean {
 }
 
 const ready = TOOLS.every(haveTool) && haveData();
-
-/** sha256 of every file under the level directories, by relative path. */
-function productHashes(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
-    }
-  };
-  for (const level of ['L0', 'L0.5', 'L1', 'L2', 'L3']) if (existsSync(join(dir, level))) walk(join(dir, level));
-  return out;
-}
 
 describe.skipIf(!ready && !process.env['CI'])('the sky-survey example on real data', () => {
   let dir: string;
@@ -83,13 +68,13 @@ describe.skipIf(!ready && !process.env['CI'])('the sky-survey example on real da
   });
 
   it('has nothing to do on a second run, and setup.sh changes nothing', async () => {
-    const before = productHashes(dir);
+    const before = treeHashes(dir);
     const setup = await execa('bash', [join(dir, 'setup.sh')], { reject: false, stdin: 'ignore' });
     expect(setup.exitCode, setup.stderr).toBe(0);
     const r = await wf(dir, ['run']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/nothing to do/);
-    expect(productHashes(dir)).toEqual(before);
+    expect(treeHashes(dir)).toEqual(before);
   });
 
   it('reruns exactly the downstream jobs of one changed raw frame', async () => {
@@ -108,18 +93,18 @@ describe.skipIf(!ready && !process.env['CI'])('the sky-survey example on real da
       'summarize_qa',
       'verify_frame[field=XE410,obsid=wcstest]',
     ]);
-    const untouched = productHashes(dir).get('L3/XV392/mosaic.fits');
+    const untouched = treeHashes(dir).get('L3/XV392/mosaic.fits');
     const r = await wf(dir, ['run']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/8 job\(s\) done/);
-    expect(productHashes(dir).get('L3/XV392/mosaic.fits')).toBe(untouched);
+    expect(treeHashes(dir).get('L3/XV392/mosaic.fits')).toBe(untouched);
     expect((await wf(dir, ['run'])).stderr).toMatch(/nothing to do/);
   });
 
   it('gives byte-identical products when every job is forced', async () => {
-    const before = productHashes(dir);
+    const before = treeHashes(dir);
     const r = await wf(dir, ['run', '--force']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(productHashes(dir)).toEqual(before);
+    expect(treeHashes(dir)).toEqual(before);
   });
 });

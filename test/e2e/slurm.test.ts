@@ -10,11 +10,10 @@
  * loudly; under CI it fails instead of skipping.
  */
 import { execa } from 'execa';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, tempDir, WF, wf, writeFiles } from '../helpers/cli.js';
+import { REPO, tempDir, treeHashes, WF, wf, writeFiles } from '../helpers/cli.js';
 
 async function clusterUp(): Promise<boolean> {
   const r = await execa('scontrol', ['ping'], { reject: false, stdin: 'ignore' });
@@ -72,19 +71,6 @@ async function waitFor(pred: () => Promise<boolean>, ms: number): Promise<boolea
     await new Promise((r) => setTimeout(r, 200));
   }
   return false;
-}
-
-function hashes(dir: string, levels: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
-    }
-  };
-  for (const l of levels) if (existsSync(join(dir, l))) walk(join(dir, l));
-  return out;
 }
 
 /** A workflow with one rule `r` over inputs in/{i}.txt → out/{i}.txt. */
@@ -158,9 +144,9 @@ describe.skipIf(unavailable !== undefined && !process.env['CI'])('wf run --execu
     expect(b.exitCode, b.stderr).toBe(0);
     expect(b.stats.submittedJobs).toBe(24);
     const levels = ['L0', 'L0.5', 'L1', 'L2', 'L3'];
-    const hl = hashes(local, levels);
+    const hl = treeHashes(local, levels);
     expect(hl.size).toBeGreaterThan(20);
-    expect([...hashes(slurm, levels)].sort()).toEqual([...hl].sort());
+    expect([...treeHashes(slurm, levels)].sort()).toEqual([...hl].sort());
     const again = await wfStats(slurm, ['run', '--executor', 'slurm']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/nothing to do/);

@@ -3,9 +3,10 @@
  * process in a temp directory, and prepare such directories from examples/.
  */
 import { execa } from 'execa';
-import { cpSync, mkdtempSync, utimesSync, writeFileSync, mkdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, utimesSync, writeFileSync, mkdirSync, readFileSync, existsSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root. */
@@ -76,4 +77,18 @@ export function dryRunJobs(stdout: string): string[] {
     .filter((l) => l.startsWith('  '))
     .map((l) => l.trim().split(':')[0]!)
     .sort();
+}
+
+/** SHA-256 of every file under the given level directories of `dir`, keyed by path relative to `dir`. */
+export function treeHashes(dir: string, levels: readonly string[] = ['L0', 'L0.5', 'L1', 'L2', 'L3']): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
+    }
+  };
+  for (const level of levels) if (existsSync(join(dir, level))) walk(join(dir, level));
+  return out;
 }
