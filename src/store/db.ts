@@ -58,7 +58,7 @@ export function openDb(root: string, create: boolean): Db | undefined {
     db?.close();
     if (e instanceof RunDbError) throw e;
     throw new RunDbError(
-      error('WF3010', `cannot use the run database ${STATE_DIR}/${DB_FILE}: ${(e as Error).message}`, undefined, `move ${STATE_DIR}/${DB_FILE} aside to start a fresh history (every job then reruns)`),
+      error('WF3010', `cannot use the run database ${STATE_DIR}/${DB_FILE}: ${(e as Error).message}`, undefined, `move ${STATE_DIR}/${DB_FILE} aside to start a fresh history (existing outputs are then judged by make's rule: newer than their inputs means up to date)`),
     );
   }
 }
