@@ -27,6 +27,7 @@ export type RunInfo = z.infer<typeof RunInfoSchema>;
 
 /** Outcome of a run row. */
 export const RunOutcomeSchema = z.enum(['running', 'succeeded', 'failed', 'interrupted', 'crashed']);
+/** How a run ended: running (or killed, until the next run marks it crashed), succeeded, failed, interrupted, crashed. */
 export type RunOutcome = z.infer<typeof RunOutcomeSchema>;
 
 /** A `runs` row. */
@@ -45,6 +46,7 @@ export const RunRowSchema = z.object({
   outcome: RunOutcomeSchema,
   summary: z.string().nullable(),
 });
+/** One `runs` row as the history commands read it (times epoch ms, JSON columns still text). */
 export type RunRow = z.infer<typeof RunRowSchema>;
 
 /** A `jobs` row (one attempt). */
@@ -75,6 +77,7 @@ export const JobRowSchema = z.object({
   log_tail: z.string().nullable(),
   metrics: z.string().nullable(),
 });
+/** One `jobs` row: one attempt of one job (times epoch ms, durations ms). */
 export type JobRow = z.infer<typeof JobRowSchema>;
 
 /** A `files` row: a used (role 0) or generated (role 1) edge. */
@@ -88,6 +91,7 @@ export const FileRowSchema = z.object({
   product: z.string().nullable(),
   temp: z.number().int(),
 });
+/** One `files` row: a used (role 0) or generated (role 1) file of an attempt, with stamp (mtime ns, bytes) and SHA-256. */
 export type FileRow = z.infer<typeof FileRowSchema>;
 
 /** Per level and rule counts of one run, stored in `runs.summary` (JSON). */
@@ -108,4 +112,5 @@ export const RunSummaryRowSchema = z.object({
     }),
   ),
 });
+/** Per-run counts for `wf runs`: attempts and failures. */
 export type RunSummaryRow = z.infer<typeof RunSummaryRowSchema>;
