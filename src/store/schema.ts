@@ -112,5 +112,5 @@ export const RunSummaryRowSchema = z.object({
     }),
   ),
 });
-/** Per-run counts for `wf runs`: attempts and failures. */
+/** The `summary` JSON of a `runs` row: per rule, jobs planned, up to date, succeeded, failed, skipped, not started, interrupted. */
 export type RunSummaryRow = z.infer<typeof RunSummaryRowSchema>;
