@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { acquireLock, createExecaRunner, execute, releaseLock, type Lock } from '../executor/index.js';
+import { acquireLock, createLauncherRunner, execute, releaseLock, type Lock } from '../executor/index.js';
 import { RunDbError } from '../store/db.js';
 import { openRunStore, type RunStore } from '../store/state.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -73,7 +73,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   };
   // --executor slurm: the shared executor hands every ready job over; the runner limits jobs in flight.
   const slurmRunner = slurm?.value ? await createSlurmRunnerFor(plan.root, slurm.value) : undefined;
-  const runner = slurmRunner ?? createExecaRunner();
+  const runner = slurmRunner ?? createLauncherRunner();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
@@ -115,10 +115,8 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     if (summary.interrupted) return EXIT.interrupted;
     return summary.failed.length > 0 ? EXIT.jobFailed : EXIT.ok;
   } finally {
-    if (slurmRunner) {
-      slurmRunner.close();
-      reportSlurmStats(slurmRunner);
-    }
+    runner.close?.();
+    if (slurmRunner) reportSlurmStats(slurmRunner);
     store.close();
     if (lock) releaseLock(lock);
     process.off('SIGINT', onSignal);

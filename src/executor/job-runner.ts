@@ -1,7 +1,7 @@
 /**
  * The port through which the executor runs one job attempt (STYLE §1; ninja's
- * `CommandRunner`). The real implementation is `execa-runner.ts`, the only
- * file that spawns processes; tests use a fake. Runners never touch state
+ * `CommandRunner`). The local implementation is `launcher-runner.ts`, the
+ * SLURM one `slurm/runner.ts`; tests use a fake. Runners never touch state
  * or outputs: they run a command and report how it ended.
  */
 import type { JobId } from '../ir/ids.js';
@@ -71,4 +71,6 @@ export interface JobRunner {
   run(spec: JobSpec, control: RunControl): Promise<JobOutcome>;
   /** Kill every running process group at once (a second Ctrl-C), skipping the grace period. */
   forceKill?(): void;
+  /** Release what the runner keeps between jobs (helper processes); called once, after the last job. */
+  close?(): void;
 }

@@ -22,7 +22,8 @@ export function prepareOutputs(job: Job, stamps: StampCache, force: boolean): { 
   if (!force) {
     for (const o of job.outputs) if (o.protected && stamps.stat(o.path) !== null) return { protectedPath: o.path };
   }
-  removeOutputs(job, stamps);
+  // Before the job ran, the run's stamps know what exists: no syscall for outputs known missing.
+  for (const o of job.outputs) if (stamps.stat(o.path) !== null) removePath(o.path, stamps);
   const dirs = new Set<string>();
   for (const o of job.outputs) dirs.add(dirname(stamps.abs(o.path)));
   dirs.add(dirname(stamps.abs(job.logPath)));

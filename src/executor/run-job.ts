@@ -143,14 +143,14 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
       jobSpecOf(job, ctx.root, absLog),
       {
         signal,
-        onSpawn: (pgid) => store.append({ t: 'spawned', id: job.id, pgid, at: Date.now() }),
+        onSpawn: (pgid) => store.appendSoon({ t: 'spawned', id: job.id, pgid, at: Date.now() }),
         onSubmit: (clusterJobId) => store.append({ t: 'submitted', id: job.id, clusterJobId, at: Date.now() }),
       },
     );
     const durationMs = Math.round(performance.now() - t0);
     if (outcome.aborted || (signal.aborted && outcome.exitCode !== 0)) {
       removeOutputs(job, stamps);
-      store.append({ t: 'interrupted', id: job.id, endTime: Date.now() });
+      store.appendSoon({ t: 'interrupted', id: job.id, endTime: Date.now() });
       return { kind: 'interrupted' };
     }
     if (outcome.exitCode === 0 && !outcome.timedOut) {
@@ -159,7 +159,7 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
         const metrics = job.metricsPath !== undefined ? readMetrics(job, stamps.abs(job.metricsPath)) : undefined;
         if (metrics?.warning) emit({ kind: 'warning', diagnostic: metrics.warning });
         const rec = await buildDoneRecord(job, stamps, Date.now(), durationMs);
-        store.append(metrics?.values ? { ...rec, metrics: metrics.values } : rec);
+        store.appendSoon(metrics?.values ? { ...rec, metrics: metrics.values } : rec);
         protectOutputs(job, stamps);
         emit({ kind: 'job-succeeded', id: job.id, durationMs, attempts: attempt });
         return { kind: 'succeeded' };
@@ -173,7 +173,7 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
       }
     }
     removeOutputs(job, stamps);
-    store.append({
+    store.appendSoon({
       t: 'failed',
       id: job.id,
       code: last.code,

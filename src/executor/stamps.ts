@@ -4,7 +4,7 @@
  * per stamp). Owns no policy: freshness decides when to ask for a hash.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { asContentHash, type ContentHash, type RelPath } from '../ir/ids.js';
 
@@ -29,8 +29,21 @@ export function compareMtime(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** SHA-256 of a file, streamed (large data products never sit in memory). Rejects on I/O errors. */
-export function hashFile(absPath: string): Promise<ContentHash> {
+/** Files up to this size (bytes) are hashed in one synchronous read; larger ones are streamed. */
+const SMALL_FILE_BYTES = 1 << 20;
+
+/**
+ * SHA-256 of a file of `size` bytes: read at once when small, else streamed
+ * (large data products never sit in memory). Rejects on I/O errors.
+ */
+export function hashFile(absPath: string, size = Infinity): Promise<ContentHash> {
+  if (size <= SMALL_FILE_BYTES) {
+    try {
+      return Promise.resolve(asContentHash(createHash('sha256').update(readFileSync(absPath)).digest('hex')));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
   return new Promise((resolve, reject) => {
     const h = createHash('sha256');
     const s = createReadStream(absPath);
@@ -127,7 +140,7 @@ export class StampCache {
     const pending = this.#pending.get(key);
     if (pending) return pending;
     this.hashCalls++;
-    const p = hashFile(this.abs(path)).then((sha256) => {
+    const p = hashFile(this.abs(path), stamp.size).then((sha256) => {
       this.#hashes.set(path, { stamp, sha256 });
       this.#pending.delete(key);
       return sha256;

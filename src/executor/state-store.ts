@@ -72,6 +72,14 @@ export interface StateStore {
   live(): IterableIterator<StateRecord>;
   /** Record one event, committed before returning (survives `kill -9` of wf). Creates `.wf/` on first use. */
   append(record: StateRecord): void;
+  /**
+   * Record an event that may wait: committed with the next {@link append},
+   * {@link appendAll} or {@link flush}, or within 50 ms, whichever is first
+   * (one transaction for many jobs). For records whose loss in a crash only
+   * costs a rerun (`done`, `failed`, `interrupted`, `spawned`), never for `started`.
+   * Visible to {@link get} at once.
+   */
+  appendSoon(record: StateRecord): void;
   /** Record several events in one transaction (adopting up-to-date jobs). */
   appendAll(records: readonly StateRecord[]): void;
   /** Make what was recorded durable (end of run, interrupt). */
@@ -98,6 +106,7 @@ export function createMemoryStateStore(initial: readonly StateRecord[] = []): St
     get: (id) => live.get(id),
     live: () => live.values(),
     append,
+    appendSoon: append,
     appendAll: (records) => records.forEach(append),
     flush() {},
     close() {},

@@ -8,8 +8,9 @@
  * (the schema version was checked at open); a record is parsed on
  * {@link StateStore.get}. Nothing is written (not
  * even `.wf/`) until the first append: a dry run and a no-op run write nothing.
- * Each append is its own transaction, committed before it returns: a `started`
- * row is durable before the job's process is launched.
+ * Each append is committed before it returns (a `started` row is durable
+ * before the job's process is launched); `appendSoon` records are batched
+ * into the next commit, at most {@link BATCH_MS} later.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JobId } from '../ir/ids.js';
@@ -49,6 +50,9 @@ export function openRunStore(root: string, run?: RunContext): RunStore {
   return new SqliteRunStore(root, db, current, run);
 }
 
+/** Longest a record given to `appendSoon` waits for its commit, in ms. */
+const BATCH_MS = 50;
+
 class SqliteRunStore implements RunStore {
   readonly #root: string;
   #db: Db | undefined;
@@ -62,6 +66,9 @@ class SqliteRunStore implements RunStore {
   #jobs: Map<JobId, Job> | undefined;
   #runId: number | undefined;
   #stmts: ReturnType<typeof prepareWrites> | undefined;
+  /** Records waiting for the next commit, in order. */
+  #pending: StateRecord[] = [];
+  #batchTimer: NodeJS.Timeout | undefined;
 
   constructor(root: string, db: Db | undefined, current: Map<JobId, string>, run: RunContext | undefined) {
     this.#root = root;
@@ -91,16 +98,29 @@ class SqliteRunStore implements RunStore {
   }
 
   append(record: StateRecord): void {
-    const w = this.#writer();
-    w.db.transaction(() => this.#write(record, w)).immediate();
+    this.appendAll([record]);
+  }
+
+  appendSoon(record: StateRecord): void {
     this.#appended.set(record.id, record);
+    this.#pending.push(record);
+    this.#batchTimer ??= setTimeout(() => this.#commit([]), BATCH_MS).unref();
   }
 
   appendAll(records: readonly StateRecord[]): void {
     if (records.length === 0) return;
-    const w = this.#writer();
-    w.db.transaction(() => records.forEach((r) => this.#write(r, w))).immediate();
+    this.#commit(records);
     for (const r of records) this.#appended.set(r.id, r);
+  }
+
+  /** One transaction: the pending records, then `records`. */
+  #commit(records: readonly StateRecord[]): void {
+    if (this.#batchTimer) clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
+    const all = this.#pending.length > 0 ? [...this.#pending.splice(0), ...records] : records;
+    if (all.length === 0) return;
+    const w = this.#writer();
+    w.db.transaction(() => all.forEach((r) => this.#write(r, w))).immediate();
   }
 
   endRun(outcome: RunOutcome, summary: unknown): void {
@@ -109,11 +129,13 @@ class SqliteRunStore implements RunStore {
   }
 
   flush(): void {
+    this.#commit([]);
     // Commits are already in the WAL; a passive checkpoint keeps it short without blocking readers.
     this.#db?.pragma('wal_checkpoint(PASSIVE)');
   }
 
   close(): void {
+    if (this.#db) this.#commit([]);
     this.#db?.close();
     this.#db = undefined;
     this.#stmts = undefined;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { RunDbError } from '../../../src/store/db.js';
-import { createExecaRunner } from '../../../src/executor/execa-runner.js';
+import { createLauncherRunner } from '../../../src/executor/launcher-runner.js';
 import type { ExecEvent, RunSummary } from '../../../src/executor/events.js';
 import { execute, type ExecOptions } from '../../../src/executor/executor.js';
 import type { JobRunner } from '../../../src/executor/job-runner.js';
@@ -16,7 +16,7 @@ import { job, makePlan, options } from '../../helpers/plan.js';
 type Decided = Extract<ExecEvent, { kind: 'plan-decided' }>;
 
 /** Run with the real runner and a real state store; returns summary, events and the decision. */
-async function run(plan: Plan, over: Partial<ExecOptions> = {}, runner: JobRunner = createExecaRunner({ killGraceMs: 1000 })) {
+async function run(plan: Plan, over: Partial<ExecOptions> = {}, runner: JobRunner = createLauncherRunner({ killGraceMs: 1000 })) {
   const store = openTestStore(plan);
   const events: ExecEvent[] = [];
   try {
@@ -25,6 +25,7 @@ async function run(plan: Plan, over: Partial<ExecOptions> = {}, runner: JobRunne
     return { summary, events, decided, ran: events.filter((e) => e.kind === 'job-started').map((e) => (e as { id: string }).id) };
   } finally {
     store.close();
+    runner.close?.();
   }
 }
 
