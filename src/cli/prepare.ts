@@ -8,7 +8,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderText } from '../diagnostics/render.js';
 import type { Plan } from '../ir/plan.js';
 import type { ConfigObject, Workflow } from '../ir/model.js';
-import { plan } from '../planner/index.js';
+import { plan, type FileSystem } from '../planner/index.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { mergeConfig, parseWhere } from './options.js';
 import { openWorkflow, type CacheMode } from './session.js';
@@ -33,12 +33,22 @@ export interface Prepared {
   readonly config: ConfigObject;
 }
 
+/** A loaded, checked workflow with its effective config and `--where`, not yet planned. */
+export interface Loaded {
+  readonly workflow: Workflow;
+  readonly config: ConfigObject;
+  readonly where: Readonly<Record<string, readonly string[]>>;
+  /** Prints `diagnostics` (with source carets) and throws {@link CliExit} 2. */
+  readonly fail: (diagnostics: readonly Diagnostic[]) => Promise<never>;
+  /** Prints warnings with source carets. */
+  readonly warn: (diagnostics: readonly Diagnostic[]) => void;
+}
+
 /**
- * Plan `targets` (empty: the defaults). Warnings (e.g. a gather with no
- * instance, WF2108) are printed to stderr; errors print and throw
- * {@link CliExit} with exit code 2.
+ * Open the workflow and apply `--config-file`, `--config` and `--where`.
+ * Errors print and throw {@link CliExit} with exit code 2.
  */
-export async function prepare(targets: readonly string[], options: PlanningOptions): Promise<Prepared> {
+export async function load(options: PlanningOptions): Promise<Loaded> {
   const session = await openWorkflow(options.file, process.cwd(), options.cache);
   let sources = session.sources;
   const fail = async (diagnostics: readonly Diagnostic[]): Promise<never> => {
@@ -53,14 +63,27 @@ export async function prepare(targets: readonly string[], options: PlanningOptio
   if (config.diagnostic) await fail([config.diagnostic]);
   const where = parseWhere(options.where);
   if (where.diagnostic) await fail([where.diagnostic]);
-  const result = await plan(workflow, {
-    targets: toTargetSpecs(targets, workflow),
-    where: where.value!,
-    config: config.value!,
-  });
-  if (!result.plan || hasErrors(result.diagnostics)) await fail(result.diagnostics.filter((d) => d.severity === 'error'));
-  if (result.diagnostics.length > 0) printDiagnostics(result.diagnostics, sources, options.color, false);
-  return { workflow, plan: result.plan!, config: config.value! };
+  const warn = (diagnostics: readonly Diagnostic[]): void => printDiagnostics(diagnostics, sources, options.color, false);
+  return { workflow, config: config.value!, where: where.value!, fail, warn };
+}
+
+/**
+ * Plan `targets` (empty: the defaults) of a {@link load}ed workflow, reading
+ * the disk through `fs` (default: the real one). Warnings (e.g. a gather with
+ * no instance, WF2108) are printed to stderr; errors print and throw
+ * {@link CliExit} with exit code 2.
+ */
+export async function planLoaded(loaded: Loaded, targets: readonly string[], fs?: FileSystem): Promise<Prepared> {
+  const { workflow, config, where } = loaded;
+  const result = await plan(workflow, { targets: toTargetSpecs(targets, workflow), where, config, ...(fs ? { fs } : {}) });
+  if (!result.plan || hasErrors(result.diagnostics)) await loaded.fail(result.diagnostics.filter((d) => d.severity === 'error'));
+  if (result.diagnostics.length > 0) loaded.warn(result.diagnostics);
+  return { workflow, plan: result.plan!, config };
+}
+
+/** {@link load} then {@link planLoaded}. */
+export async function prepare(targets: readonly string[], options: PlanningOptions): Promise<Prepared> {
+  return planLoaded(await load(options), targets);
 }
 
 /** Render diagnostics to stderr like a compiler; `summary` adds the count line. */

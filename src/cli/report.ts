@@ -44,9 +44,9 @@ export class Reporter {
   #timer?: NodeJS.Timeout;
 
   /** Use {@link createReporter}, which loads only the output module the mode needs. */
-  constructor(plan: Plan, opts: ReporterOptions, sinks: { json?: pino.Logger; live?: ReturnType<typeof createLogUpdate> }) {
+  constructor(plan: Plan | undefined, opts: ReporterOptions, sinks: { json?: pino.Logger; live?: ReturnType<typeof createLogUpdate> }) {
     this.#opts = opts;
-    this.#levelOf = new Map(plan.jobs.map((j) => [j.id as string, j.levelText]));
+    this.#levelOf = new Map(plan?.jobs.map((j) => [j.id as string, j.levelText]));
     this.#json = sinks.json;
     this.#live = sinks.live;
   }
@@ -188,8 +188,12 @@ export class Reporter {
   }
 }
 
-/** A {@link Reporter} for `plan`; pino is loaded only in json mode, log-update only on a TTY. */
-export async function createReporter(plan: Plan, opts: ReporterOptions): Promise<Reporter> {
+/**
+ * A {@link Reporter} for `plan` (undefined: a run proven up to date without
+ * planning, which reports no jobs); pino is loaded only in json mode,
+ * log-update only on a TTY.
+ */
+export async function createReporter(plan: Plan | undefined, opts: ReporterOptions): Promise<Reporter> {
   if (opts.mode === 'json') {
     const { default: pino } = await import('pino');
     return new Reporter(plan, opts, { json: pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true })) });

@@ -8,9 +8,13 @@ import { availableParallelism } from 'node:os';
 import { acquireLock, createLauncherRunner, execute, releaseLock, type Lock } from '../executor/index.js';
 import { RunDbError } from '../store/db.js';
 import { openRunStore, type RunStore } from '../store/state.js';
+import { buildSnapshot, snapshotKey, validSnapshot, writeSnapshot } from '../store/uptodate.js';
+import type { Plan } from '../ir/plan.js';
+import { createNodeFileSystem, recordingFileSystem } from '../planner/fs.js';
+import { wfVersion } from '../util/version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseJobs, parseTriggers } from './options.js';
-import { prepare, printDiagnostics } from './prepare.js';
+import { load, planLoaded, printDiagnostics } from './prepare.js';
 import { createReporter } from './report.js';
 import { createSlurmRunnerFor, parseSlurmOptions, prepareCluster, printSbatchLines, reportSlurmStats, type SlurmCliOptions } from './slurm.js';
 import { runInfo, runOutcome, summarizeRun } from './run-record.js';
@@ -43,7 +47,9 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     printDiagnostics([usageProblem], new Map(), opts.color);
     return EXIT.invalid;
   }
-  const { workflow, plan, config } = await prepare(targets, { ...opts, cache: 'read-write' }); // the model cache is wf's bookkeeping, not a product: a dry run may refresh it
+  // The model cache is wf's bookkeeping, not a product: a dry run may refresh it.
+  const loaded = await load({ ...opts, cache: 'read-write' });
+  const { workflow, config } = loaded;
   const unknownRule = opts.forcerun.find((r) => !workflow.rules.has(r));
   if (unknownRule !== undefined) {
     process.stderr.write(`wf: error[WF2101]: --forcerun names \`${unknownRule}\`, which is not a rule of this workflow\n`);
@@ -53,13 +59,45 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   // A dry run writes nothing, not even .wf/, so it takes no lock.
   let lock: Lock | undefined;
   if (!opts.dryRun) {
-    const taken = acquireLock(plan.root);
+    const taken = acquireLock(workflow.root);
     if (!taken.ok) {
-      printDiagnostics([taken.diagnostic], new Map(), opts.color, false);
+      printDiagnostics([taken.diagnostic], new Map(), opts.color);
       return EXIT.invalid;
     }
     lock = taken.lock;
     printDiagnostics(taken.warnings, new Map(), opts.color, false);
+  }
+  const mode = opts.logFormat === 'json' ? 'json' : process.stderr.isTTY ? 'tty' : 'plain';
+  const reportOptions = { mode, explain: opts.explain, dryRun: opts.dryRun, color: opts.color } as const;
+
+  // Nothing changed since a run left everything up to date: say so without planning (store/uptodate.ts).
+  const key = snapshotKey({
+    wfVersion: wfVersion(),
+    root: workflow.root,
+    workflowFiles: workflow.files,
+    targets,
+    where: loaded.where,
+    config,
+    triggers: [...triggers.value!].sort(),
+  });
+  if (!opts.force && opts.forcerun.length === 0) {
+    const snapshot = await validSnapshot(workflow.root, key);
+    if (snapshot) {
+      const reporter = await createReporter(undefined, reportOptions);
+      const t0 = performance.now();
+      reporter.onEvent({ kind: 'plan-decided', total: snapshot.jobs, toRun: 0, upToDate: snapshot.jobs, byLevel: snapshot.byLevel, reasons: [], dryRun: opts.dryRun });
+      reporter.finish({ succeeded: [], failed: [], skipped: [], notStarted: [], interruptedJobs: [], interrupted: false, upToDate: snapshot.jobs, durationMs: Math.round(performance.now() - t0) });
+      if (lock) releaseLock(lock);
+      return EXIT.ok;
+    }
+  }
+  let plan: Plan;
+  const recorder = recordingFileSystem(createNodeFileSystem(workflow.root));
+  try {
+    plan = (await planLoaded(loaded, targets, recorder.fs)).plan;
+  } catch (e) {
+    if (lock) releaseLock(lock);
+    throw e;
   }
 
   const controller = new AbortController();
@@ -77,8 +115,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const mode = opts.logFormat === 'json' ? 'json' : process.stderr.isTTY ? 'tty' : 'plain';
-  const reporter = await createReporter(plan, { mode, explain: opts.explain, dryRun: opts.dryRun, color: opts.color });
+  const reporter = await createReporter(plan, reportOptions);
   let store: RunStore;
   try {
     store = openRunStore(plan.root, { info: runInfo(workflow, config, targets), plan });
@@ -105,6 +142,14 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
         forceRules: opts.forcerun,
         rerunTriggers: triggers.value!,
         signal: controller.signal,
+        onAllUpToDate: (stampOf, byLevel) => {
+          const paths = new Set<string>();
+          for (const job of plan.jobs) {
+            for (const x of job.inputs) paths.add(x.path);
+            for (const x of job.outputs) paths.add(x.path);
+          }
+          writeSnapshot(plan.root, buildSnapshot(key, plan.jobs.length, byLevel, recorder.observed, paths, stampOf));
+        },
       },
       { runner, store },
       reporter.onEvent,

@@ -15,7 +15,7 @@ import { removePath } from './outputs.js';
 import { indexPlan } from './plan-index.js';
 import { buildDoneRecord, runJob, type JobContext, type JobResult } from './run-job.js';
 import { MinHeap } from '../util/min-heap.js';
-import { StampCache, type KnownHash } from './stamps.js';
+import { StampCache, type KnownHash, type Stamp } from './stamps.js';
 import type { StateStore } from './state-store.js';
 
 /** Options of {@link execute}; the CLI validates and fills them. */
@@ -36,6 +36,13 @@ export interface ExecOptions {
   readonly rerunTriggers: ReadonlySet<RerunTrigger>;
   /** Aborted on SIGINT/SIGTERM: start nothing, terminate running jobs, return `interrupted: true`. */
   readonly signal?: AbortSignal;
+  /**
+   * Called once, at the end of a run (never a dry run) that leaves every
+   * planned job up to date, with the stamps the run knows (its memo: the
+   * stamps its records hold) and the per-level counts. The CLI stores the
+   * up-to-date snapshot from it (`store/uptodate.ts`).
+   */
+  readonly onAllUpToDate?: (stampOf: (path: string) => Stamp | null, byLevel: readonly LevelCount[]) => void;
 }
 
 /** The ports {@link execute} works through. */
@@ -121,8 +128,13 @@ export async function execute(plan: Plan, options: ExecOptions, deps: ExecDeps, 
     adopted.push({ ...rec, adopted: true, ...(old?.t === 'done' && old.metrics ? { metrics: old.metrics } : {}) });
   }
   store.appendAll(adopted);
-  if (toRun.length === 0) return summary({});
-  return schedule(plan, options, { runner, store, stamps, emit: onEvent, root: options.root, force: options.force }, index, dirty, summary);
+  const settled = (s: RunSummary): RunSummary => {
+    const clean = s.failed.length === 0 && s.skipped.length === 0 && s.notStarted.length === 0 && s.interruptedJobs.length === 0 && !s.interrupted;
+    if (clean) options.onAllUpToDate?.((p) => stamps.stat(p), countByLevel(plan, dirty));
+    return s;
+  };
+  if (toRun.length === 0) return settled(summary({}));
+  return settled(await schedule(plan, options, { runner, store, stamps, emit: onEvent, root: options.root, force: options.force }, index, dirty, summary));
 }
 
 /** The run loop: O(log n) per start, O(1) per dependency edge on completion. */

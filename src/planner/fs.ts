@@ -7,7 +7,7 @@
  * answer, so each glob pattern is expanded once and each path stat'ed at most
  * once per plan (STYLE §7).
  */
-import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 
@@ -31,19 +31,24 @@ export interface FileSystem {
   readHead(relPath: string, maxBytes: number): Uint8Array | undefined;
 }
 
+/** Stat of a root-relative path (links followed), undefined when missing. */
+export type StatOf = (relPath: string) => BigIntStats | undefined;
+
 /**
  * A {@link FileSystem} over the real disk, rooted at `root` (absolute).
  * Memoizes globs and existence checks for its lifetime: create one per plan.
  * A file found by a glob counts as existing without another stat.
+ * `statOf` (default: a plain `statSync`) lets a caller share its own stat
+ * memo with the globs' candidate checks.
  */
-export function createNodeFileSystem(root: string): FileSystem {
+export function createNodeFileSystem(root: string, statOf: StatOf = (rel) => statSync(join(root, rel), { bigint: true, throwIfNoEntry: false })): FileSystem {
   const globs = new Map<string, Promise<readonly string[]>>();
   const known = new Map<string, boolean>();
   return {
     glob(pattern: string): Promise<readonly string[]> {
       let hits = globs.get(pattern);
       if (!hits) {
-        hits = globFiles(root, pattern).then((paths) => {
+        hits = globFiles(root, pattern, statOf).then((paths) => {
           for (const p of paths) known.set(p, true);
           return paths.sort(byteOrder);
         });
@@ -93,7 +98,7 @@ function isDynamic(segment: string): boolean {
  * 100,000 observation directories this replaces 100,000 `readdir` calls by
  * 100,000 `stat` calls, about twice as fast; the result is the same set.
  */
-async function globFiles(root: string, pattern: string): Promise<string[]> {
+async function globFiles(root: string, pattern: string, statOf: StatOf): Promise<string[]> {
   const options = { cwd: root, dot: true, followSymbolicLinks: true, unique: true };
   const segments = pattern.split('/');
   let last = segments.length - 1;
@@ -108,7 +113,7 @@ async function globFiles(root: string, pattern: string): Promise<string[]> {
   const files: string[] = [];
   for (const dir of dirs) {
     const rel = `${dir}/${tail}`;
-    if (statSync(join(root, rel), { throwIfNoEntry: false })?.isFile()) files.push(rel);
+    if (statOf(rel)?.isFile()) files.push(rel);
   }
   return files;
 }
@@ -135,4 +140,40 @@ function listDirectories(root: string, prefix: string): string[] {
 /** Byte-order comparison of strings (plain `<`, never localeCompare): the order of gathers and lists. */
 export function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * What a plan read from the file system, in the order first asked: each glob
+ * pattern with its hits (byte order), each existence check with its answer,
+ * and each file whose head was read. Enough to tell later, without planning,
+ * whether planning would see the same directory (`store/uptodate.ts`).
+ */
+export interface FsObservations {
+  readonly globs: Map<string, readonly string[]>;
+  readonly exists: Map<string, boolean>;
+  readonly heads: Set<string>;
+}
+
+/** Wrap `inner` so that every answer it gives is also recorded in the returned {@link FsObservations}. */
+export function recordingFileSystem(inner: FileSystem): { fs: FileSystem; observed: FsObservations } {
+  const observed: FsObservations = { globs: new Map(), exists: new Map(), heads: new Set() };
+  return {
+    observed,
+    fs: {
+      async glob(pattern) {
+        const hits = await inner.glob(pattern);
+        observed.globs.set(pattern, hits);
+        return hits;
+      },
+      exists(relPath) {
+        const hit = inner.exists(relPath);
+        observed.exists.set(relPath, hit);
+        return hit;
+      },
+      readHead(relPath, maxBytes) {
+        observed.heads.add(relPath);
+        return inner.readHead(relPath, maxBytes);
+      },
+    },
+  };
 }

@@ -108,8 +108,22 @@ CREATE VIEW products AS
   WHERE j.status = 'done';
 `;
 
+/**
+ * Schema 2:
+ * - `uptodate`: at most one row, the up-to-date snapshot (`store/uptodate.ts`)
+ *   written when a run left every planned job up to date, as JSON. Deleted in
+ *   the first transaction of any run that writes state, so it never outlives
+ *   the state it summarises.
+ */
+const V2 = `
+CREATE TABLE uptodate (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  data TEXT NOT NULL
+);
+`;
+
 /** The migrations, oldest first; `MIGRATIONS[i]` upgrades user_version i → i + 1. */
-export const MIGRATIONS: readonly string[] = [V1];
+export const MIGRATIONS: readonly string[] = [V1, V2];
 
 /** The schema version this wf writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -150,6 +150,8 @@ class SqliteRunStore implements RunStore {
     const w = prepareWrites(this.#db);
     const { info } = run;
     this.#db.transaction(() => {
+      // State changes from here on: the up-to-date snapshot no longer describes it.
+      w.db.prepare('DELETE FROM uptodate').run();
       // We hold the workflow lock: a run still marked running was killed.
       w.db.prepare(`UPDATE runs SET outcome = 'crashed' WHERE outcome = 'running'`).run();
       const res = w.db

@@ -1,0 +1,169 @@
+/**
+ * The up-to-date snapshot: wf's answer to ninja's near-free no-op. When a run
+ * leaves every planned job up to date, it stores what that verdict rested on:
+ *
+ * - a key: the wf version, the workflow files' stamps, the targets, `--where`,
+ *   the merged config and the rerun triggers (everything but the disk that
+ *   planning and the freshness decision depend on);
+ * - what planning read from the disk (`FsObservations`): every glob pattern
+ *   with a digest of its hits, every existence check, every file whose header
+ *   was read;
+ * - the stamp (mtime ns, size) of every input, output and header file, or its
+ *   absence (a deleted `temp` output).
+ *
+ * The next run with the same key re-runs the globs and stats those files
+ * (no parsing, planning, state loading or record comparison). If every answer
+ * is the same, planning would build the same jobs and the freshness scan would
+ * compare the same records against the same stamps (spec §6 "Up to date"), so
+ * the verdict is again "nothing to do". Any difference, or no snapshot, means
+ * the full path. The row is deleted in the first transaction of any run that
+ * writes state (`state.ts`), so it never describes state that has moved on.
+ */
+import { createHash } from 'node:crypto';
+import { statSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import type { LevelCount } from '../executor/events.js';
+import { createNodeFileSystem, type FsObservations } from '../planner/fs.js';
+import { openDb } from './db.js';
+
+/** The stored snapshot (JSON in the `uptodate` table, schema 2). */
+export interface UpToDateSnapshot {
+  /** {@link snapshotKey} of the run that wrote it. */
+  readonly key: string;
+  /** Planned jobs, all up to date. */
+  readonly jobs: number;
+  /** Per-level counts for the run report (`toRun` all 0). */
+  readonly byLevel: readonly LevelCount[];
+  /** `[pattern, digest of its hits]`, in the order planning asked. */
+  readonly globs: readonly (readonly [string, string])[];
+  /** `[path, exists]` of every existence check. */
+  readonly exists: readonly (readonly [string, boolean])[];
+  /** `[path, mtimeNs, size]` of every file the verdict rested on; mtimeNs null = absent. */
+  readonly files: readonly (readonly [string, string | null, number])[];
+}
+
+/** What {@link snapshotKey} digests; stamps are `[absolute path, mtimeNs, size]`. */
+export interface SnapshotKeyParts {
+  readonly wfVersion: string;
+  readonly root: string;
+  readonly workflowFiles: readonly string[];
+  readonly targets: readonly string[];
+  readonly where: unknown;
+  readonly config: unknown;
+  readonly triggers: readonly string[];
+}
+
+/** Stamp of a path as `[mtimeNs, size]`, or `[null, 0]` when it does not exist. */
+function stampOf(abs: string): readonly [string | null, number] {
+  const st = statSync(abs, { bigint: true, throwIfNoEntry: false });
+  return st ? [st.mtimeNs.toString(), Number(st.size)] : [null, 0];
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The snapshot key: SHA-256 of the parts, the workflow files by their stamps. */
+export function snapshotKey(parts: SnapshotKeyParts): string {
+  const files = parts.workflowFiles.map((f) => [f, ...stampOf(f)]);
+  return digest(JSON.stringify({ ...parts, workflowFiles: files }));
+}
+
+/** Digest of a glob's hits (byte order, as the planner returns them). */
+function hitsDigest(hits: readonly string[]): string {
+  return digest(hits.join('\0'));
+}
+
+/**
+ * Build the snapshot of a run that left all `jobs` up to date. `stampOfPath`
+ * gives the stamp the run knows for a root-relative path (its memo, so the
+ * snapshot holds exactly the stamps the records hold); `paths` are every
+ * input and output of the plan.
+ */
+export function buildSnapshot(
+  key: string,
+  jobs: number,
+  byLevel: readonly LevelCount[],
+  observed: FsObservations,
+  paths: Iterable<string>,
+  stampOfPath: (path: string) => { readonly mtimeNs: string; readonly size: number } | null,
+): UpToDateSnapshot {
+  const all = new Set(paths);
+  for (const h of observed.heads) all.add(h);
+  const files: [string, string | null, number][] = [];
+  for (const p of all) {
+    const s = stampOfPath(p);
+    files.push(s ? [p, s.mtimeNs, s.size] : [p, null, 0]);
+  }
+  return {
+    key,
+    jobs,
+    byLevel: byLevel.map((l) => ({ ...l, toRun: 0, upToDate: l.upToDate + l.toRun })),
+    globs: [...observed.globs].map(([pattern, hits]) => [pattern, hitsDigest(hits)] as const),
+    exists: [...observed.exists],
+    files,
+  };
+}
+
+/**
+ * Store the snapshot of `root` (replacing any) in its run database, if there
+ * is one. Errors are ignored: the snapshot is an optimisation only.
+ */
+export function writeSnapshot(root: string, snapshot: UpToDateSnapshot): void {
+  try {
+    const db = openDb(root, false);
+    if (!db) return;
+    try {
+      db.prepare('INSERT OR REPLACE INTO uptodate (id, data) VALUES (1, ?)').run(JSON.stringify(snapshot));
+    } finally {
+      db.close();
+    }
+  } catch {
+    // A later run takes the full path.
+  }
+}
+
+/**
+ * The snapshot of `root` if it still holds: same `key`, every glob with the
+ * same hits, every existence check with the same answer, every file with the
+ * same stamp (or still absent). Undefined otherwise, or when there is none or
+ * the database cannot be read (the caller then plans as usual).
+ */
+export async function validSnapshot(root: string, key: string): Promise<UpToDateSnapshot | undefined> {
+  let snapshot: UpToDateSnapshot;
+  try {
+    const db = openDb(root, false);
+    if (!db) return undefined;
+    try {
+      const row = db.prepare('SELECT data FROM uptodate WHERE id = 1').get() as { data: string } | undefined;
+      if (!row) return undefined;
+      snapshot = JSON.parse(row.data) as UpToDateSnapshot;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+  if (snapshot.key !== key) return undefined;
+  for (const [path, present] of snapshot.exists) {
+    if ((statSync(join(root, path), { throwIfNoEntry: false }) !== undefined) !== present) return undefined;
+  }
+  // One stat per path: the globs' candidate checks are remembered for the stamp checks.
+  const seen = new Map<string, BigIntStats | undefined>();
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  const statOf = (rel: string): BigIntStats | undefined => {
+    let st = seen.get(rel);
+    if (st === undefined && !seen.has(rel)) {
+      st = statSync(prefix + rel, { bigint: true, throwIfNoEntry: false });
+      seen.set(rel, st);
+    }
+    return st;
+  };
+  const fs = createNodeFileSystem(root, statOf);
+  for (const [pattern, d] of snapshot.globs) if (hitsDigest(await fs.glob(pattern)) !== d) return undefined;
+  for (const [path, mtimeNs, size] of snapshot.files) {
+    const st = seen.has(path) ? seen.get(path) : statSync(prefix + path, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined ? mtimeNs !== null : st.mtimeNs.toString() !== mtimeNs || Number(st.size) !== size) return undefined;
+  }
+  return snapshot;
+}

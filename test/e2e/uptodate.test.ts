@@ -1,0 +1,134 @@
+/**
+ * The up-to-date snapshot (`store/uptodate.ts`): after a run leaves
+ * everything up to date, the next run proves "nothing to do" without
+ * planning. Each case changes one thing the verdict rests on and checks that
+ * the run notices it exactly as a run without a snapshot would.
+ */
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { dryRunJobs, exists, read, setMtime, tempDir, wf, writeFiles } from '../helpers/cli.js';
+
+const WORKFLOW = `
+config { tag = "v1" }
+wildcard obs = /[a-z0-9]+/
+product raw   L0 "raw/{obs}/in.txt"
+product upper L1 "L1/{obs}/up.txt"
+product mid   L1 "L1/{obs}/mid.txt"
+product summary L2 "L2/all.txt"
+default summary
+
+rule stage L1 {
+  input  raw
+  output temp mid
+  shell  "cp {input} {output}"
+}
+
+rule shout L1 {
+  input  mid
+  output upper
+  when   not exists("raw/{obs}/SKIP")
+  shell  "tr a-z A-Z < {input} > {output}"
+}
+
+rule gather L2 {
+  input  all upper
+  output summary
+  shell  "cat {input} > {output}; echo {config.tag} >> {output}"
+}
+`;
+
+/** True when the run database holds an up-to-date snapshot. */
+function hasSnapshot(dir: string): boolean {
+  const db = new Database(join(dir, '.wf/wf.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM uptodate').get() as { n: number }).n === 1;
+  } finally {
+    db.close();
+  }
+}
+
+describe('the up-to-date snapshot', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = tempDir('wf-uptodate-');
+    writeFiles(dir, { 'workflow.wf': WORKFLOW, 'raw/a/in.txt': 'alpha\n', 'raw/b/in.txt': 'beta\n' });
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(hasSnapshot(dir)).toBe(true);
+  });
+
+  it('is written by a complete run and answers the next one, deleted temp outputs included', async () => {
+    expect(exists(join(dir, 'L1/a/mid.txt'))).toBe(false);
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr.trim()).toBe('wf: nothing to do (5 job(s) up to date)');
+    const json = await wf(dir, ['run', '--log-format', 'json']);
+    const decided = json.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; total?: number; toRun?: number }).find((e) => e.event === 'plan-decided');
+    expect(decided).toMatchObject({ total: 5, toRun: 0 });
+  });
+
+  it('notices a new source file (a glob with new hits)', async () => {
+    writeFiles(dir, { 'raw/c/in.txt': 'gamma\n' });
+    const dry = await wf(dir, ['run', '-n']);
+    expect(dryRunJobs(dry.stdout)).toEqual(['gather', 'shout[obs=c]', 'stage[obs=c]']);
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(read(join(dir, 'L2/all.txt'))).toBe('ALPHA\nBETA\nGAMMA\nv1\n');
+  });
+
+  it('notices a removed source file', async () => {
+    rmSync(join(dir, 'raw/b'), { recursive: true });
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(read(join(dir, 'L2/all.txt'))).toBe('ALPHA\nv1\n');
+  });
+
+  it('notices a file that turns an exists() in a when', async () => {
+    writeFiles(dir, { 'raw/b/SKIP': '' });
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(read(join(dir, 'L2/all.txt'))).toBe('ALPHA\nv1\n');
+  });
+
+  it('notices a changed input, a changed output and a deleted output', async () => {
+    appendFileSync(join(dir, 'raw/a/in.txt'), 'more\n');
+    expect(dryRunJobs((await wf(dir, ['run', '-n'])).stdout)).toEqual(['gather', 'shout[obs=a]', 'stage[obs=a]']);
+    expect((await wf(dir, ['run'])).exitCode).toBe(0);
+    // An edited output is new input for its readers (as without a snapshot).
+    writeFileSync(join(dir, 'L1/b/up.txt'), 'tampered\n');
+    expect(dryRunJobs((await wf(dir, ['run', '-n'])).stdout)).toEqual(['gather']);
+    expect((await wf(dir, ['run'])).exitCode).toBe(0);
+    rmSync(join(dir, 'L2/all.txt'));
+    expect(dryRunJobs((await wf(dir, ['run', '-n'])).stdout)).toEqual(['gather']);
+  });
+
+  it('does not rerun anything for a touch alone, as without a snapshot', async () => {
+    setMtime(join(dir, 'raw/a/in.txt'), Date.now() / 1000 + 5);
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/nothing to do/);
+    expect(hasSnapshot(dir)).toBe(true);
+  });
+
+  it('is not used for other targets, config, triggers or the workflow text', async () => {
+    expect(dryRunJobs((await wf(dir, ['run', '-n', '--config', 'tag=v2'])).stdout)).toEqual(['gather']);
+    expect((await wf(dir, ['run', '-n', 'shout'])).stderr).toMatch(/nothing to do \(4 job/);
+    writeFiles(dir, { 'workflow.wf': WORKFLOW.replace('echo {config.tag}', 'echo tag={config.tag}') });
+    expect(dryRunJobs((await wf(dir, ['run', '-n'])).stdout)).toEqual(['gather']);
+  });
+
+  it('is dropped by the first write of a run, so an interrupted state is never called up to date', async () => {
+    mkdirSync(join(dir, 'raw/c'));
+    writeFiles(dir, { 'raw/c/in.txt': 'gamma\n' });
+    const r = await wf(dir, ['run', '--forcerun', 'gather']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(hasSnapshot(dir)).toBe(true);
+    // A failing job leaves no snapshot behind.
+    writeFiles(dir, { 'workflow.wf': WORKFLOW.replace('cat {input} > {output};', 'false;') });
+    expect((await wf(dir, ['run'])).exitCode).toBe(1);
+    expect(hasSnapshot(dir)).toBe(false);
+  });
+});
