@@ -4,11 +4,12 @@
  * failed, 2 invalid workflow/usage/held lock, 130 interrupted).
  */
 import { setMaxListeners } from 'node:events';
+import { statSync, type BigIntStats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { acquireLock, createLauncherRunner, execute, releaseLock, type Lock } from '../executor/index.js';
 import { RunDbError } from '../store/db.js';
 import { openRunStore, type RunStore } from '../store/state.js';
-import { buildSnapshot, snapshotKey, validSnapshot, writeSnapshot } from '../store/uptodate.js';
+import { buildSnapshot, checkSnapshot, snapshotKey, writeSnapshot, type SnapshotCheck } from '../store/uptodate.js';
 import type { Plan } from '../ir/plan.js';
 import { createNodeFileSystem, recordingFileSystem } from '../planner/fs.js';
 import { wfVersion } from '../util/version.js';
@@ -80,9 +81,13 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     config,
     triggers: [...triggers.value!].sort(),
   });
+  // Stats taken by the snapshot check, then planning, are handed to the executor: each path is stat'ed once per run.
+  const plannerStats = new Map<string, BigIntStats | undefined>();
+  let snapshotCheck: SnapshotCheck = { kind: 'none' };
   if (!opts.force && opts.forcerun.length === 0) {
-    const snapshot = await validSnapshot(workflow.root, key);
-    if (snapshot) {
+    snapshotCheck = await checkSnapshot(workflow.root, key, plannerStats);
+    if (snapshotCheck.kind === 'valid') {
+      const { snapshot } = snapshotCheck;
       const reporter = await createReporter(undefined, reportOptions);
       const t0 = performance.now();
       reporter.onEvent({ kind: 'plan-decided', total: snapshot.jobs, toRun: 0, upToDate: snapshot.jobs, byLevel: snapshot.byLevel, reasons: [], dryRun: opts.dryRun });
@@ -92,7 +97,15 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     }
   }
   let plan: Plan;
-  const recorder = recordingFileSystem(createNodeFileSystem(workflow.root));
+  const rootPrefix = workflow.root.endsWith('/') ? workflow.root : `${workflow.root}/`;
+  const recorder = recordingFileSystem(
+    createNodeFileSystem(workflow.root, (rel) => {
+      if (plannerStats.has(rel)) return plannerStats.get(rel);
+      const st = statSync(rootPrefix + rel, { bigint: true, throwIfNoEntry: false });
+      plannerStats.set(rel, st);
+      return st;
+    }),
+  );
   try {
     plan = (await planLoaded(loaded, targets, recorder.fs)).plan;
   } catch (e) {
@@ -142,6 +155,14 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
         forceRules: opts.forcerun,
         rerunTriggers: triggers.value!,
         signal: controller.signal,
+        ...(snapshotCheck.kind === 'changed'
+          ? { priorStamps: snapshotCheck.stampOf, changedSince: snapshotCheck.changed }
+          : {
+              priorStamps: (path: string) => {
+                const st = plannerStats.get(path);
+                return st ? { mtimeNs: st.mtimeNs.toString(), size: Number(st.size) } : plannerStats.has(path) ? null : undefined;
+              },
+            }),
         onAllUpToDate: (stampOf, byLevel) => {
           const paths = new Set<string>();
           for (const job of plan.jobs) {

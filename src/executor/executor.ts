@@ -12,11 +12,11 @@ import type { ExecEvent, FailedJob, JobReasons, LevelCount, RunSummary } from '.
 import { decide, type RerunTrigger } from './freshness.js';
 import type { JobRunner } from './job-runner.js';
 import { removePath } from './outputs.js';
-import { indexPlan } from './plan-index.js';
+import { indexPlan, type PlanIndex } from './plan-index.js';
 import { buildDoneRecord, runJob, type JobContext, type JobResult } from './run-job.js';
 import { MinHeap } from '../util/min-heap.js';
 import { StampCache, type KnownHash, type Stamp } from './stamps.js';
-import type { StateStore } from './state-store.js';
+import type { FileEntry, StateStore } from './state-store.js';
 
 /** Options of {@link execute}; the CLI validates and fills them. */
 export interface ExecOptions {
@@ -42,6 +42,19 @@ export interface ExecOptions {
    * stamps its records hold) and the per-level counts. The CLI stores the
    * up-to-date snapshot from it (`store/uptodate.ts`).
    */
+  /**
+   * Stamps taken before the executor started (the snapshot check, the
+   * planner's globs): root-relative path → stamp, null = missing, undefined =
+   * not known. No path is stat'ed twice in one run (STYLE §7).
+   */
+  readonly priorStamps?: (path: string) => Stamp | null | undefined;
+  /**
+   * Set when the up-to-date snapshot still describes this plan and only these
+   * paths' stamps differ from it (`store/uptodate.ts`): jobs that touch none
+   * of them are up to date unless an upstream job runs, so their records are
+   * not even read.
+   */
+  readonly changedSince?: ReadonlySet<string>;
   readonly onAllUpToDate?: (stampOf: (path: string) => Stamp | null, byLevel: readonly LevelCount[]) => void;
 }
 
@@ -51,16 +64,31 @@ export interface ExecDeps {
   readonly store: StateStore;
 }
 
-function hashSeed(store: StateStore): () => Iterable<readonly [string, KnownHash]> {
-  return function* () {
-    for (const rec of store.live()) {
-      if (rec.t !== 'done') continue;
-      for (const list of [rec.inputs, rec.outputs]) {
-        for (const [path, mtimeNs, size, sha256] of list) {
-          if (sha256 !== null) yield [path, { stamp: { mtimeNs, size }, sha256: sha256 as KnownHash['sha256'] }] as const;
-        }
-      }
+/**
+ * The hash state records for `path`: from its producer's record (outputs),
+ * else from a reader's (inputs). Parsed records are the store's; large entry
+ * lists (gathers) are indexed once, so lookups stay O(1) per path.
+ */
+function recordedHashes(plan: Plan, index: PlanIndex, store: StateStore): (path: string) => KnownHash | undefined {
+  const big = new Map<number, Map<string, FileEntry>>();
+  const find = (i: number, role: 'inputs' | 'outputs', path: string): KnownHash | undefined => {
+    const rec = store.get(plan.jobs[i]!.id);
+    if (rec?.t !== 'done') return undefined;
+    const list = rec[role];
+    let e: FileEntry | undefined;
+    if (list.length <= 16) e = list.find((x) => x[0] === path);
+    else {
+      let m = big.get(i * 2 + (role === 'inputs' ? 0 : 1));
+      if (!m) big.set(i * 2 + (role === 'inputs' ? 0 : 1), (m = new Map(list.map((x) => [x[0], x]))));
+      e = m.get(path);
     }
+    return e && e[3] !== null ? { stamp: { mtimeNs: e[1], size: e[2] }, sha256: e[3] as KnownHash['sha256'] } : undefined;
+  };
+  return (path) => {
+    const p = index.producer.get(path as RelPath);
+    if (p !== undefined) return find(p, 'outputs', path);
+    const readers = index.readers.get(path as RelPath);
+    return readers && readers.length > 0 ? find(readers[0]!, 'inputs', path) : undefined;
   };
 }
 
@@ -89,8 +117,9 @@ export async function execute(plan: Plan, options: ExecOptions, deps: ExecDeps, 
   emitWarnings(store.takeWarnings());
 
   const index = indexPlan(plan);
-  const stamps = new StampCache(options.root, hashSeed(store));
+  const stamps = new StampCache(options.root, recordedHashes(plan, index, store), options.priorStamps);
   const decision = await decide(plan, index, options, store, stamps);
+  stamps.endScan();
   emitWarnings(store.takeWarnings());
   const { dirty } = decision;
   const n = plan.jobs.length;
@@ -124,7 +153,7 @@ export async function execute(plan: Plan, options: ExecOptions, deps: ExecDeps, 
     const job = plan.jobs[i]!;
     const old = store.get(job.id);
     const endTime = old?.t === 'done' ? old.endTime : Date.now();
-    const rec = await buildDoneRecord(job, stamps, endTime, old?.t === 'done' ? old.durationMs : 0);
+    const rec = await buildDoneRecord(job, stamps, endTime, old?.t === 'done' ? old.durationMs : 0, old);
     adopted.push({ ...rec, adopted: true, ...(old?.t === 'done' && old.metrics ? { metrics: old.metrics } : {}) });
   }
   store.appendAll(adopted);

@@ -26,6 +26,8 @@ export interface FreshnessOptions {
   readonly force: boolean;
   readonly forceRules: readonly string[];
   readonly rerunTriggers: ReadonlySet<RerunTrigger>;
+  /** See `ExecOptions.changedSince`: only jobs touching these paths (and their dependents) are checked. */
+  readonly changedSince?: ReadonlySet<string>;
 }
 
 /** The outcome for a whole plan; arrays are indexed like `plan.jobs`. */
@@ -77,9 +79,27 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
   const forced = new Set(options.forceRules);
   const t = options.rerunTriggers;
 
+  const changed = options.changedSince;
+  const touchesChanged = (job: Job): boolean => job.outputs.some((o) => changed!.has(o.path)) || job.inputs.some((x) => changed!.has(x.path));
+
   for (let i = 0; i < n; i++) {
     const job = plan.jobs[i]!;
     const rs: DirtyReason[] = [];
+    if (changed && !options.force && forced.size === 0 && !touchesChanged(job)) {
+      // Up to date at the snapshot, and nothing it reads or writes changed since: only upstream can make it run.
+      for (const d of index.deps[i]!) {
+        if (dirty[d]) {
+          rs.push({ kind: 'upstream', id: plan.jobs[d]!.id });
+          break;
+        }
+      }
+      for (const o of job.outputs) {
+        if (o.temp && stamps.stat(o.path) === null && (index.readers.get(o.path)?.length ?? 0) > 0) (missingTemps[i] ??= []).push(o.path);
+      }
+      reasons[i] = rs;
+      if (rs.length > 0) dirty[i] = 1;
+      continue;
+    }
     if (options.force) rs.push({ kind: 'forced' });
     else if (forced.has(job.rule)) rs.push({ kind: 'forced', rule: job.rule });
     const rec = store.get(job.id);

@@ -13,8 +13,8 @@ import type { ExecEvent } from './events.js';
 import { inputPaths, stableJson } from './freshness.js';
 import type { JobOutcome, JobRunner, JobSpec } from './job-runner.js';
 import { formatDuration, prepareOutputs, protectOutputs, readLogTail, removeOutputs, verifyOutputs, writeLogHeader } from './outputs.js';
-import type { StampCache } from './stamps.js';
-import type { DoneRecord, FileEntry, StateStore } from './state-store.js';
+import type { KnownHash, StampCache } from './stamps.js';
+import type { DoneRecord, FileEntry, StateRecord, StateStore } from './state-store.js';
 
 /** What {@link runJob} needs from the run. */
 export interface JobContext {
@@ -48,7 +48,13 @@ async function fileEntries(paths: readonly string[], stamps: StampCache): Promis
  * memo, hashes cached per stamp). Used after a run, and to adopt or refresh
  * the record of an up-to-date job.
  */
-export async function buildDoneRecord(job: Job, stamps: StampCache, endTime: number, durationMs: number): Promise<DoneRecord> {
+export async function buildDoneRecord(job: Job, stamps: StampCache, endTime: number, durationMs: number, previous?: StateRecord): Promise<DoneRecord> {
+  if (previous?.t === 'done') {
+    // Unchanged files keep their recorded hashes (a gather's thousands of inputs are not re-read).
+    for (const list of [previous.inputs, previous.outputs]) {
+      for (const [path, mtimeNs, size, sha256] of list) if (sha256 !== null) stamps.remember(path, { stamp: { mtimeNs, size }, sha256: sha256 as KnownHash['sha256'] });
+    }
+  }
   return {
     t: 'done',
     id: job.id,
@@ -123,6 +129,7 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
   // A node failure or preemption says nothing about the job: up to 3 extra attempts that do not use up `retries`.
   let transientLeft = 3;
   const absLog = stamps.abs(job.logPath);
+  const previous = store.get(job.id);
   let last: { code: DiagnosticCode; reason: string; outcome?: JobOutcome } = { code: 'WF3001', reason: 'not run' };
   let attempt = 0;
   while (attempt < maxAttempts) {
@@ -158,7 +165,7 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
       if (missing.length === 0) {
         const metrics = job.metricsPath !== undefined ? readMetrics(job, stamps.abs(job.metricsPath)) : undefined;
         if (metrics?.warning) emit({ kind: 'warning', diagnostic: metrics.warning });
-        const rec = await buildDoneRecord(job, stamps, Date.now(), durationMs);
+        const rec = await buildDoneRecord(job, stamps, Date.now(), durationMs, previous);
         store.appendSoon(metrics?.values ? { ...rec, metrics: metrics.values } : rec);
         protectOutputs(job, stamps);
         emit({ kind: 'job-succeeded', id: job.id, durationMs, attempts: attempt });

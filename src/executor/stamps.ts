@@ -70,7 +70,11 @@ export class StampCache {
   readonly #hashes = new Map<string, KnownHash>();
   readonly #pending = new Map<string, Promise<ContentHash>>();
   readonly #dirs = new Set<string>();
-  #seed: (() => Iterable<readonly [string, KnownHash]>) | undefined;
+  readonly #recorded: ((path: string) => KnownHash | undefined) | undefined;
+  /** Stamps known before the run (taken while planning): undefined = not known. */
+  readonly #prior: ((path: string) => Stamp | null | undefined) | undefined;
+  /** While scanning: top-level directories found missing (every path under them is missing). */
+  #missingTop: Map<string, boolean> | undefined = new Map();
   /** Count of `stat` calls made (for tests of the memo). */
   statCalls = 0;
   /** Count of files hashed (for tests of "never hash when stamps match"). */
@@ -78,12 +82,22 @@ export class StampCache {
 
   /**
    * @param root absolute workflow root.
-   * @param seed lazily called once, on the first hash request: hashes already
-   *   recorded in state, so unchanged files are never re-hashed.
+   * @param recorded the hash recorded in state for a path, if any, asked on
+   *   a memo miss: a file whose stamp matches it is never re-hashed.
+   * @param prior stats the planner already took (see `ExecOptions.plannerStats`).
    */
-  constructor(root: string, seed?: () => Iterable<readonly [string, KnownHash]>) {
+  constructor(root: string, recorded?: (path: string) => KnownHash | undefined, prior?: (path: string) => Stamp | null | undefined) {
     this.#root = root;
-    this.#seed = seed;
+    this.#recorded = recorded;
+    this.#prior = prior;
+  }
+
+  /**
+   * End of the freshness scan: from now on jobs create files and directories,
+   * so a missing top-level directory no longer implies missing paths under it.
+   */
+  endScan(): void {
+    this.#missingTop = undefined;
   }
 
   /** Absolute path of a root-relative path. */
@@ -95,6 +109,24 @@ export class StampCache {
   stat(path: RelPath | string): Stamp | null {
     const hit = this.#stamps.get(path);
     if (hit !== undefined) return hit;
+    const known = this.#prior?.(path);
+    if (known !== undefined) {
+      this.#stamps.set(path, known);
+      return known;
+    }
+    const missingTop = this.#missingTop;
+    const slash = missingTop ? path.indexOf('/') : -1;
+    if (slash > 0) {
+      // A clean tree: one stat of `L1` answers for every path under it (make's directory cache, in small).
+      const top = path.slice(0, slash);
+      if (missingTop!.get(top) === true) {
+        this.#stamps.set(path, null);
+        return null;
+      }
+      const stamp = this.restat(path);
+      if (stamp === null && !missingTop!.has(top)) missingTop!.set(top, statSync(this.abs(top), { throwIfNoEntry: false }) === undefined);
+      return stamp;
+    }
     return this.restat(path);
   }
 
@@ -103,8 +135,9 @@ export class StampCache {
     this.statCalls++;
     let stamp: Stamp | null = null;
     try {
-      const st = statSync(this.abs(path), { bigint: true });
-      stamp = { mtimeNs: st.mtimeNs.toString(), size: Number(st.size) };
+      // throwIfNoEntry: a missing file is the common case of a clean tree, and exceptions are costly.
+      const st = statSync(this.abs(path), { bigint: true, throwIfNoEntry: false });
+      if (st) stamp = { mtimeNs: st.mtimeNs.toString(), size: Number(st.size) };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
@@ -125,6 +158,11 @@ export class StampCache {
     this.#stamps.set(path, null);
   }
 
+  /** Learn a recorded hash (e.g. from the job's previous record), used when the file's stamp still matches it. */
+  remember(path: string, known: KnownHash): void {
+    if (!this.#hashes.has(path)) this.#hashes.set(path, known);
+  }
+
   /**
    * SHA-256 of `path` at its current stamp: reused when known for that exact
    * stamp (this run, or recorded in state), else streamed once. Rejects when
@@ -133,8 +171,7 @@ export class StampCache {
   async hash(path: RelPath | string): Promise<ContentHash> {
     const stamp = this.stat(path);
     if (stamp === null) throw new Error(`internal error: hashing missing file ${path}`);
-    this.#loadSeed();
-    const known = this.#hashes.get(path);
+    const known = this.#hashes.get(path) ?? this.#recorded?.(path);
     if (known && sameStamp(known.stamp, stamp)) return known.sha256;
     const key = `${path}\0${stamp.mtimeNs}\0${stamp.size}`;
     const pending = this.#pending.get(key);
@@ -149,14 +186,4 @@ export class StampCache {
     return p;
   }
 
-  #loadSeed(): void {
-    const seed = this.#seed;
-    if (!seed) return;
-    this.#seed = undefined;
-    for (const [path, known] of seed()) {
-      const cur = this.#hashes.get(path);
-      // Several records may stamp one path (a producer's output, its readers' inputs): the newest is most likely current.
-      if (!cur || compareMtime(cur.stamp.mtimeNs, known.stamp.mtimeNs) < 0) this.#hashes.set(path, known);
-    }
-  }
 }

@@ -39,16 +39,11 @@ export interface RunStore extends StateStore {
  * Throws {@link RunDbError} (WF3010) for an unusable database.
  */
 export function openRunStore(root: string, run?: RunContext): RunStore {
-  const db = openDb(root, false);
-  const current = new Map<JobId, string>();
-  if (db) {
-    // One pass over `job_state`: two text columns per job; records are parsed on first get().
-    for (const [job, record] of db.prepare('SELECT job, record FROM job_state').raw(true).iterate() as IterableIterator<[string, string]>) {
-      current.set(job as JobId, record);
-    }
-  }
-  return new SqliteRunStore(root, db, current, run);
+  return new SqliteRunStore(root, openDb(root, false), run);
 }
+
+/** Point lookups answered one row at a time before the whole `job_state` table is read in one pass. */
+const POINT_LOOKUPS = 512;
 
 /** Longest a record given to `appendSoon` waits for its commit, in ms. */
 const BATCH_MS = 50;
@@ -56,9 +51,14 @@ const BATCH_MS = 50;
 class SqliteRunStore implements RunStore {
   readonly #root: string;
   #db: Db | undefined;
-  /** Each job's latest record as loaded, JSON text (parsed on demand). */
-  readonly #current: Map<JobId, string>;
+  /** Each job's latest record as loaded, JSON text (parsed on demand); undefined until read in one pass. */
+  #current: Map<JobId, string> | undefined;
+  /** Point lookups made so far (a run that asks for few records never reads them all). */
+  #lookups = 0;
+  #point: ReturnType<Db['prepare']> | undefined;
   readonly #run: RunContext | undefined;
+  /** Loaded records parsed so far (each is parsed once). */
+  readonly #parsed = new Map<JobId, StateRecord>();
   /** Records appended this run (they win over loaded rows). */
   readonly #appended = new Map<JobId, StateRecord>();
   /** Row id of each job's attempt in progress. */
@@ -70,11 +70,28 @@ class SqliteRunStore implements RunStore {
   #pending: StateRecord[] = [];
   #batchTimer: NodeJS.Timeout | undefined;
 
-  constructor(root: string, db: Db | undefined, current: Map<JobId, string>, run: RunContext | undefined) {
+  constructor(root: string, db: Db | undefined, run: RunContext | undefined) {
     this.#root = root;
     this.#db = db;
-    this.#current = current;
     this.#run = run;
+    if (!db) this.#current = new Map();
+  }
+
+  /** Every loaded record's JSON text: one pass over `job_state`, two text columns per job. */
+  #all(): Map<JobId, string> {
+    if (this.#current) return this.#current;
+    const current = new Map<JobId, string>();
+    for (const [job, record] of this.#db!.prepare('SELECT job, record FROM job_state').raw(true).iterate() as IterableIterator<[string, string]>) {
+      current.set(job as JobId, record);
+    }
+    return (this.#current = current);
+  }
+
+  /** The loaded JSON text of one job's record: a point query while few were asked for, else from {@link #all}. */
+  #text(id: JobId): string | undefined {
+    if (this.#current || ++this.#lookups > POINT_LOOKUPS) return this.#all().get(id);
+    this.#point ??= this.#db!.prepare('SELECT record FROM job_state WHERE job = ?').pluck();
+    return this.#point.get(id) as string | undefined;
   }
 
   get runId(): number | undefined {
@@ -86,15 +103,18 @@ class SqliteRunStore implements RunStore {
   }
 
   get(id: JobId): StateRecord | undefined {
-    const a = this.#appended.get(id);
+    const a = this.#appended.get(id) ?? this.#parsed.get(id);
     if (a) return a;
-    const r = this.#current.get(id);
-    return r === undefined ? undefined : (JSON.parse(r) as StateRecord);
+    const r = this.#text(id);
+    if (r === undefined) return undefined;
+    const rec = JSON.parse(r) as StateRecord;
+    this.#parsed.set(id, rec);
+    return rec;
   }
 
   *live(): IterableIterator<StateRecord> {
     for (const rec of this.#appended.values()) yield rec;
-    for (const [id, r] of this.#current) if (!this.#appended.has(id)) yield JSON.parse(r) as StateRecord;
+    for (const [id, r] of this.#all()) if (!this.#appended.has(id)) yield this.#parsed.get(id) ?? (JSON.parse(r) as StateRecord);
   }
 
   append(record: StateRecord): void {
@@ -129,13 +149,13 @@ class SqliteRunStore implements RunStore {
   }
 
   flush(): void {
+    // Committed is durable (WAL); SQLite checkpoints the WAL itself as it grows.
     this.#commit([]);
-    // Commits are already in the WAL; a passive checkpoint keeps it short without blocking readers.
-    this.#db?.pragma('wal_checkpoint(PASSIVE)');
   }
 
   close(): void {
     if (this.#db) this.#commit([]);
+    this.#point = undefined;
     this.#db?.close();
     this.#db = undefined;
     this.#stmts = undefined;

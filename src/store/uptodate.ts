@@ -21,7 +21,6 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync, type BigIntStats } from 'node:fs';
-import { join } from 'node:path';
 import type { LevelCount } from '../executor/events.js';
 import { createNodeFileSystem, type FsObservations } from '../planner/fs.js';
 import { openDb } from './db.js';
@@ -38,9 +37,26 @@ export interface UpToDateSnapshot {
   readonly globs: readonly (readonly [string, string])[];
   /** `[path, exists]` of every existence check. */
   readonly exists: readonly (readonly [string, boolean])[];
+  /** Files whose header planning read (`header()` in a `when`): a change there may change the plan. */
+  readonly heads: readonly string[];
   /** `[path, mtimeNs, size]` of every file the verdict rested on; mtimeNs null = absent. */
   readonly files: readonly (readonly [string, string | null, number])[];
 }
+
+/** A file stamp as the executor keeps it (`executor/stamps.ts`); null = missing. */
+export type FileStamp = { readonly mtimeNs: string; readonly size: number } | null;
+
+/**
+ * The outcome of {@link checkSnapshot}:
+ * - `none`: no snapshot, or planning might differ (key, globs, existence checks, headers);
+ * - `valid`: nothing changed, the run has nothing to do;
+ * - `changed`: the plan is the same and only the stamps of `changed` differ;
+ *   `stampOf` gives every snapshot path's current stamp (undefined: not a snapshot path).
+ */
+export type SnapshotCheck =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'valid'; readonly snapshot: UpToDateSnapshot }
+  | { readonly kind: 'changed'; readonly changed: ReadonlySet<string>; readonly stampOf: (path: string) => FileStamp | undefined };
 
 /** What {@link snapshotKey} digests; stamps are `[absolute path, mtimeNs, size]`. */
 export interface SnapshotKeyParts {
@@ -63,10 +79,13 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The snapshot key: SHA-256 of the parts, the workflow files by their stamps. */
+/** Version of the snapshot's shape: part of the key, so a snapshot of another shape never matches. */
+const FORMAT = 2;
+
+/** The snapshot key: SHA-256 of the parts and {@link FORMAT}, the workflow files by their stamps. */
 export function snapshotKey(parts: SnapshotKeyParts): string {
   const files = parts.workflowFiles.map((f) => [f, ...stampOf(f)]);
-  return digest(JSON.stringify({ ...parts, workflowFiles: files }));
+  return digest(JSON.stringify({ format: FORMAT, ...parts, workflowFiles: files }));
 }
 
 /** Digest of a glob's hits (byte order, as the planner returns them). */
@@ -88,7 +107,10 @@ export function buildSnapshot(
   paths: Iterable<string>,
   stampOfPath: (path: string) => { readonly mtimeNs: string; readonly size: number } | null,
 ): UpToDateSnapshot {
-  const all = new Set(paths);
+  // Sources first: they are stat'ed by the globs anyway, so a changed source is found before any other stat.
+  const all = new Set<string>();
+  for (const hits of observed.globs.values()) for (const h of hits) all.add(h);
+  for (const p of paths) all.add(p);
   for (const h of observed.heads) all.add(h);
   const files: [string, string | null, number][] = [];
   for (const p of all) {
@@ -101,6 +123,7 @@ export function buildSnapshot(
     byLevel: byLevel.map((l) => ({ ...l, toRun: 0, upToDate: l.upToDate + l.toRun })),
     globs: [...observed.globs].map(([pattern, hits]) => [pattern, hitsDigest(hits)] as const),
     exists: [...observed.exists],
+    heads: [...observed.heads],
     files,
   };
 }
@@ -124,46 +147,63 @@ export function writeSnapshot(root: string, snapshot: UpToDateSnapshot): void {
 }
 
 /**
- * The snapshot of `root` if it still holds: same `key`, every glob with the
- * same hits, every existence check with the same answer, every file with the
- * same stamp (or still absent). Undefined otherwise, or when there is none or
- * the database cannot be read (the caller then plans as usual).
+ * Check the snapshot of `root` against the disk: same `key`, every glob with
+ * the same hits, every existence check with the same answer, then every
+ * file's stamp (see {@link SnapshotCheck}). `none` as well when there is no
+ * snapshot or the database cannot be read (the caller then plans as usual).
+ * The stats of glob candidates and existence checks are left in `stats`
+ * (root-relative path → stats, undefined = missing), so that planning, if
+ * needed, does not take them again.
  */
-export async function validSnapshot(root: string, key: string): Promise<UpToDateSnapshot | undefined> {
+export async function checkSnapshot(root: string, key: string, stats: Map<string, BigIntStats | undefined>): Promise<SnapshotCheck> {
+  const none = { kind: 'none' } as const;
   let snapshot: UpToDateSnapshot;
   try {
     const db = openDb(root, false);
-    if (!db) return undefined;
+    if (!db) return none;
     try {
       const row = db.prepare('SELECT data FROM uptodate WHERE id = 1').get() as { data: string } | undefined;
-      if (!row) return undefined;
+      if (!row) return none;
       snapshot = JSON.parse(row.data) as UpToDateSnapshot;
     } finally {
       db.close();
     }
   } catch {
-    return undefined;
+    return none;
   }
-  if (snapshot.key !== key) return undefined;
-  for (const [path, present] of snapshot.exists) {
-    if ((statSync(join(root, path), { throwIfNoEntry: false }) !== undefined) !== present) return undefined;
-  }
-  // One stat per path: the globs' candidate checks are remembered for the stamp checks.
-  const seen = new Map<string, BigIntStats | undefined>();
+  if (snapshot.key !== key) return none;
   const prefix = root.endsWith('/') ? root : `${root}/`;
   const statOf = (rel: string): BigIntStats | undefined => {
-    let st = seen.get(rel);
-    if (st === undefined && !seen.has(rel)) {
+    let st = stats.get(rel);
+    if (st === undefined && !stats.has(rel)) {
       st = statSync(prefix + rel, { bigint: true, throwIfNoEntry: false });
-      seen.set(rel, st);
+      stats.set(rel, st);
     }
     return st;
   };
+  for (const [path, present] of snapshot.exists) if ((statOf(path) !== undefined) !== present) return none;
   const fs = createNodeFileSystem(root, statOf);
-  for (const [pattern, d] of snapshot.globs) if (hitsDigest(await fs.glob(pattern)) !== d) return undefined;
+  for (const [pattern, d] of snapshot.globs) if (hitsDigest(await fs.glob(pattern)) !== d) return none;
+  // Not memoized: a stamp equal to the snapshot's is known from the snapshot.
+  const changed = new Map<string, FileStamp>();
   for (const [path, mtimeNs, size] of snapshot.files) {
-    const st = seen.has(path) ? seen.get(path) : statSync(prefix + path, { bigint: true, throwIfNoEntry: false });
-    if (st === undefined ? mtimeNs !== null : st.mtimeNs.toString() !== mtimeNs || Number(st.size) !== size) return undefined;
+    const st = stats.has(path) ? stats.get(path) : statSync(prefix + path, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined) {
+      if (mtimeNs !== null) changed.set(path, null);
+      continue;
+    }
+    const m = st.mtimeNs.toString();
+    const sz = Number(st.size);
+    if (m !== mtimeNs || sz !== size) changed.set(path, { mtimeNs: m, size: sz });
   }
-  return snapshot;
+  if (changed.size === 0) return { kind: 'valid', snapshot };
+  if (snapshot.heads.some((h) => changed.has(h))) return none;
+  let recorded: Map<string, FileStamp> | undefined;
+  const stampOf = (path: string): FileStamp | undefined => {
+    const c = changed.get(path);
+    if (c !== undefined || changed.has(path)) return c;
+    recorded ??= new Map(snapshot.files.map(([p, m, sz]) => [p, m === null ? null : { mtimeNs: m, size: sz }]));
+    return recorded.get(path);
+  };
+  return { kind: 'changed', changed: new Set(changed.keys()), stampOf };
 }
