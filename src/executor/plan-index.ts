@@ -28,12 +28,13 @@ const NONE: readonly number[] = Object.freeze([]);
 /** Build the {@link PlanIndex}. Throws only on an internal error (a dependency listed after its dependent). */
 export function indexPlan(plan: Plan): PlanIndex {
   const n = plan.jobs.length;
-  const indexOf = new Map<JobId, number>();
+  // Planned jobs carry their dependencies' positions; hand-built plans are looked up by id.
+  let byId: Map<JobId, number> | undefined;
+  const indexOf = (id: JobId): number | undefined => (byId ??= new Map(plan.jobs.map((j, i) => [j.id, i]))).get(id);
   const producer = new Map<RelPath, number>();
   const temps = new Set<RelPath>();
   for (let i = 0; i < n; i++) {
     const job = plan.jobs[i]!;
-    indexOf.set(job.id, i);
     for (const o of job.outputs) {
       producer.set(o.path, i);
       if (o.temp) temps.add(o.path);
@@ -47,10 +48,10 @@ export function indexPlan(plan: Plan): PlanIndex {
     if (job.deps.length === 0) deps[i] = NONE;
     else {
       const ds: number[] = [];
-      for (const id of job.deps) {
-        const d = indexOf.get(id);
+      for (let k = 0; k < job.deps.length; k++) {
+        const d = job.depIndex ? job.depIndex[k] : indexOf(job.deps[k]!);
         if (d === undefined) continue;
-        if (d >= i) throw new Error(`internal error: plan is not in topological order (${id} after ${job.id})`);
+        if (d >= i) throw new Error(`internal error: plan is not in topological order (${job.deps[k]} after ${job.id})`);
         ds.push(d);
         (dependents[d] ??= []).push(i);
       }
@@ -65,9 +66,7 @@ export function indexPlan(plan: Plan): PlanIndex {
   }
   for (let i = 0; i < n; i++) dependents[i] ??= NONE as number[];
   const isTarget = new Uint8Array(n);
-  for (const id of plan.targets) {
-    const i = indexOf.get(id);
-    if (i !== undefined) isTarget[i] = 1;
-  }
+  const targets = new Set(plan.targets);
+  for (let i = 0; i < n; i++) if (targets.has(plan.jobs[i]!.id)) isTarget[i] = 1;
   return { deps, dependents, producer, readers, isTarget };
 }

@@ -72,6 +72,12 @@ export interface Job {
   readonly slurm?: SlurmOptions;
   /** Jobs producing this job's inputs, sorted, without duplicates. */
   readonly deps: readonly JobId[];
+  /**
+   * The same jobs as positions in `Plan.jobs` (always earlier), in `deps`
+   * order. Set by the planner so that consumers need no id lookups;
+   * absent in hand-built plans (then derived from `deps`).
+   */
+  readonly depIndex?: readonly number[];
 }
 
 /** The result of planning. */

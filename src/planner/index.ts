@@ -84,8 +84,12 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
 
   const renderFailed = new Set<RuleInfo>();
   const jobs: Job[] = [];
+  const position = new Int32Array(total); // candidate job → index in `jobs`
   for (const j of order) {
-    const built = buildJob(state, state.jobs[j]!, idOf(j), (needed.deps[j] ?? []).map(idOf));
+    const ds = needed.deps[j] ?? [];
+    const sorted = ds.length > 1 ? [...ds].sort((a, b) => byteOrder(idOf(a), idOf(b))) : ds;
+    const built = buildJob(state, state.jobs[j]!, idOf(j), sorted.map(idOf), sorted.map((d) => position[d]!));
+    position[j] = jobs.length;
     if (built.ok) jobs.push(built.job);
     else if (!renderFailed.has(state.jobs[j]!.rule)) {
       renderFailed.add(state.jobs[j]!.rule);
@@ -106,7 +110,7 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
 }
 
 /** Turn a candidate job into a plain {@link Job}; fails only when a placeholder has no value. */
-function buildJob(state: PlanState, rec: JobRec, id: JobId, depIds: JobId[]): { ok: true; job: Job } | { ok: false; reason: string } {
+function buildJob(state: PlanState, rec: JobRec, id: JobId, deps: JobId[], depIndex: number[]): { ok: true; job: Job } | { ok: false; reason: string } {
   const { rule, values } = rec;
   const model = rule.model;
   const { inputs, outputs } = rec;
@@ -116,7 +120,6 @@ function buildJob(state: PlanState, rec: JobRec, id: JobId, depIds: JobId[]): { 
   if (!rendered.ok) return rendered;
   const wildcards: Record<string, string> = {};
   rule.wildcards.forEach((w, i) => (wildcards[w] = values[i]!));
-  const deps = depIds.length > 1 ? depIds.sort(byteOrder) : depIds;
   const job: Job = {
     id,
     rule: model.name,
@@ -137,6 +140,7 @@ function buildJob(state: PlanState, rec: JobRec, id: JobId, depIds: JobId[]): { 
     ...(rule.metrics ? { metricsPath: asRelPath(renderTemplate(rule.metrics, values)) } : {}),
     ...(model.slurm ? { slurm: model.slurm } : {}),
     deps,
+    depIndex,
   };
   return { ok: true, job };
 }
