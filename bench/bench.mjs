@@ -2,7 +2,9 @@
 /**
  * Peer benchmark: wf against GNU make, ninja and snakemake on the same
  * generated L0→L3 workload (3N+1 jobs), in one session, alternating tools,
- * several repetitions. Writes bench/results/latest.{md,json}.
+ * several repetitions. Writes bench/results/latest.{md,json}, then runs the
+ * growth check on other DAG shapes (bench/shapes.mjs → bench/results/shapes.md)
+ * unless --only is given.
  *
  * The workload generator and the peers' file formats come from the shared
  * peer kit (../shared/bench/peers/gen.py, or $WF_BENCH_PEERS); the peers are
@@ -108,6 +110,11 @@ writeFileSync(join(OUT, 'latest.json'), `${JSON.stringify({ machine, results }, 
 writeFileSync(join(OUT, 'latest.md'), markdown(machine, results));
 log(`wrote ${join(OUT, 'latest.md')} and latest.json`);
 process.stdout.write(readFileSync(join(OUT, 'latest.md'), 'utf8'));
+// The growth check on other DAG shapes (bench/shapes.mjs) completes the picture: shapes.md beside latest.md.
+if (!args.only) {
+  const shapes = spawnSync('node', [join(HERE, 'shapes.mjs'), '--reps', String(reps), '--out', OUT, ...(smoke ? ['--scale', '0.05'] : [])], { stdio: 'inherit' });
+  if (shapes.status !== 0) fail('bench/shapes.mjs failed');
+}
 // Trees of N=100,000 hold ~700k files: remove them only once the results are safe.
 if (!args.keep) rmSync(WORK, { recursive: true, force: true });
 

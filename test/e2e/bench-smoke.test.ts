@@ -46,5 +46,20 @@ describe.runIf(hasPeers || process.env['CI'])('the peer benchmark harness', () =
     for (const row of results.filter((x) => x.tool === 'make' && x.scenario === 'touch1')) expect(row.outputs_written).toEqual([4]);
     const table = readFileSync(join(out, 'latest.md'), 'utf8');
     expect(table).toMatch(/\| touch1 \| 50 \(151\) \| make \|/);
+    expect(readFileSync(join(out, 'shapes.md'), 'utf8')).toMatch(/deep chain \(depth 20\) \| 2001 \|/);
+  }, 300_000);
+});
+
+describe('the DAG-shape growth check', () => {
+  it('plans every shape at two sizes with the expected job counts and writes its table', async () => {
+    const out = tempDir('wf-shapes-');
+    const r = await execa('node', [join(REPO, 'bench/shapes.mjs'), '--scale', '0.05', '--reps', '1', '--out', out], { reject: false, cwd: REPO });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const rows = readFileSync(join(out, 'shapes.md'), 'utf8')
+      .split('\n')
+      .filter((l) => /^\| [a-z]/.test(l) && !l.startsWith('| shape'));
+    expect(rows).toHaveLength(4);
+    // two wildcards at n=200 and 800: 8 chips per observation, one merge per observation, one catalogue
+    expect(rows[0]).toMatch(/^\| two wildcards, gather per group \| 1801 \|.*\| 7201 \|/);
   }, 240_000);
 });
