@@ -96,6 +96,24 @@ for (const row of ROWS) {
   }
 }
 
+// The process floor of the full build: the same commands through xargs -P2, under bash (as wf runs jobs) and sh (as make does).
+let floor;
+if (ROWS.some((r) => r.scenario === 'full')) {
+  const bash = [];
+  const sh = [];
+  const dir = join(WORK, 'floor');
+  for (let rep = 0; rep < reps; rep++) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(WORK, { recursive: true });
+    execFileSync('python3', [GEN, '--n', String(small), '--out', dir]);
+    const out = execFileSync('sh', [join(HERE, 'floor.sh'), dir], { encoding: 'utf8' });
+    bash.push(Number(/bash -euo pipefail -c: ([\d.]+)/.exec(out)[1]));
+    sh.push(Number(/sh -c: ([\d.]+)/.exec(out)[1]));
+    log(`   floor rep ${rep + 1}: bash ${bash.at(-1)} s, sh ${sh.at(-1)} s`);
+  }
+  floor = { n: small, bash_s: median(bash), sh_s: median(sh) };
+}
+
 const machine = {
   date: new Date().toISOString(),
   cores: cpus().length,
@@ -104,6 +122,7 @@ const machine = {
   versions: toolVersions(),
   reps,
   smoke,
+  floor,
 };
 mkdirSync(OUT, { recursive: true });
 writeFileSync(join(OUT, 'latest.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
@@ -194,6 +213,15 @@ function markdown(m, rows) {
     const wf = rows.find((x) => x.scenario === r.scenario && x.n === r.n && x.tool === 'wf');
     const ratio = r.tool === 'wf' || !wf ? '' : (wf.median_s / r.median_s).toFixed(2);
     lines.push(`| ${r.scenario} | ${r.n} (${r.jobs}) | ${r.tool} | ${r.median_s.toFixed(3)} | ${r.min_s.toFixed(3)} | ${r.peak_rss_mb.toFixed(1)} | ${[...new Set(r.outputs_written)].join('/')} | ${ratio} |`);
+  }
+  if (m.floor) {
+    const full = (tool) => rows.find((x) => x.scenario === 'full' && x.tool === tool)?.median_s;
+    lines.push(
+      '',
+      `Process floor of the full build at N=${m.floor.n}: the same ${3 * m.floor.n + 1} commands through \`xargs -P2\`, level by level (\`bench/floor.sh\`):`,
+      `under \`bash -euo pipefail -c\` (as wf runs jobs) ${m.floor.bash_s.toFixed(3)} s, under \`sh -c\` (as make and ninja do) ${m.floor.sh_s.toFixed(3)} s.`,
+      full('wf') && full('make') ? `wf / bash floor ${(full('wf') / m.floor.bash_s).toFixed(2)}; make / sh floor ${(full('make') / m.floor.sh_s).toFixed(2)}.` : '',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,31 +1,33 @@
 /**
  * Validation of command-line option values (spec §5, §6): `--where`,
  * `--config`, `--config-file`, `--rerun-triggers`, `-j`. This is an edge
- * where untrusted text enters, so values are checked here (zod) and passed
- * inward typed. Problems come back as WF2109/usage diagnostics, never throws.
+ * where untrusted text enters, so values are checked here (a JSON config
+ * file with zod) and passed inward typed. Problems come back as WF2109/usage diagnostics, never throws.
  */
 import { readFileSync } from 'node:fs';
-// zod/mini: the same validation as zod at a fraction of the start-up cost (the CLI loads it on every run).
-import * as z from 'zod/mini';
+import type * as Z from 'zod/mini';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ConfigObject, ConfigValue } from '../ir/model.js';
 import { suggest } from '../diagnostics/spellcheck.js';
 import { ALL_TRIGGERS, type RerunTrigger } from '../executor/freshness.js';
 
-const triggerSchema = z.enum(['mtime', 'content', 'command', 'params', 'rule']);
-const jobsSchema = z.coerce.number().check(z.int(), z.positive());
-/** A config value from a JSON file: the JSON subset `.wf` literals can express (no null). */
-const configValueSchema: z.ZodMiniType<ConfigValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.array(configValueSchema), z.record(z.string(), configValueSchema)]),
-);
-const configFileSchema = z.record(z.string(), configValueSchema);
+/**
+ * The schema of a JSON config file (the JSON subset `.wf` literals can
+ * express, no null), with zod/mini loaded on first use: a run without
+ * `--config-file x.json` never pays for zod's start-up.
+ */
+async function configFileSchema(): Promise<{ z: typeof Z; schema: Z.ZodMiniType<Record<string, ConfigValue>> }> {
+  const z = await import('zod/mini');
+  const value: Z.ZodMiniType<ConfigValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.array(value), z.record(z.string(), value)]));
+  return { z, schema: z.record(z.string(), value) };
+}
 
-/** Parse `-j N`: a positive integer. */
+/** Parse `-j N`: a positive whole number (as Number() reads it: `4`, ` 4 `, `4.0`). */
 export function parseJobs(text: string | undefined, fallback: number): { value?: number; diagnostic?: Diagnostic } {
   if (text === undefined) return { value: fallback };
-  const n = z.safeParse(jobsSchema, text);
-  if (!n.success) return { diagnostic: usage(`-j expects a positive whole number of job slots, not \`${text}\``, 'e.g. -j 4') };
-  return { value: n.data };
+  const n = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isInteger(n) || n <= 0) return { diagnostic: usage(`-j expects a positive whole number of job slots, not \`${text}\``, 'e.g. -j 4') };
+  return { value: n };
 }
 
 /** Parse `--rerun-triggers a,b`: a comma list of {@link RerunTrigger}. */
@@ -33,12 +35,11 @@ export function parseTriggers(text: string | undefined): { value?: ReadonlySet<R
   if (text === undefined) return { value: ALL_TRIGGERS };
   const out = new Set<RerunTrigger>();
   for (const word of text.split(',').map((w) => w.trim()).filter((w) => w !== '')) {
-    const t = z.safeParse(triggerSchema, word);
-    if (!t.success) {
+    if (!ALL_TRIGGERS.has(word as RerunTrigger)) {
       const near = suggest(word, [...ALL_TRIGGERS]);
       return { diagnostic: usage(`unknown rerun trigger \`${word}\``, near ? `did you mean \`${near}\`? choose from ${[...ALL_TRIGGERS].join(', ')}` : `choose from ${[...ALL_TRIGGERS].join(', ')}`) };
     }
-    out.add(t.data);
+    out.add(word as RerunTrigger);
   }
   return { value: out };
 }
@@ -75,7 +76,7 @@ export async function mergeConfig(
   const { parse, parseLiteral } = await import('../parser/index.js');
   let config: Record<string, ConfigValue> = structuredClone(defaults) as Record<string, ConfigValue>;
   if (configFile !== undefined) {
-    const loaded = readConfigFile(configFile, parse);
+    const loaded = await readConfigFile(configFile, parse);
     if (loaded.diagnostic) return loaded;
     for (const [k, v] of Object.entries(loaded.value!)) {
       const bad = checkKey(defaults, k, `--config-file ${configFile}`);
@@ -110,7 +111,7 @@ function checkKey(defaults: ConfigObject, key: string, where: string): Diagnosti
   );
 }
 
-function readConfigFile(file: string, parse: typeof import('../parser/index.js').parse): { value?: ConfigObject; diagnostic?: Diagnostic } {
+async function readConfigFile(file: string, parse: typeof import('../parser/index.js').parse): Promise<{ value?: ConfigObject; diagnostic?: Diagnostic }> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -120,7 +121,8 @@ function readConfigFile(file: string, parse: typeof import('../parser/index.js')
   if (file.endsWith('.json')) {
     try {
       const value: unknown = JSON.parse(text);
-      const parsed = z.safeParse(configFileSchema, value);
+      const { z, schema } = await configFileSchema();
+      const parsed = z.safeParse(schema, value);
       if (!parsed.success) throw new Error('not a config object');
       return { value: parsed.data };
     } catch {

@@ -4,14 +4,13 @@
  * failed, 2 invalid workflow/usage/held lock, 130 interrupted).
  */
 import { setMaxListeners } from 'node:events';
-import { statSync, type BigIntStats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { acquireLock, createLauncherRunner, execute, releaseLock, type Lock } from '../executor/index.js';
 import { RunDbError } from '../store/db.js';
 import { openRunStore, type RunStore } from '../store/state.js';
 import { buildSnapshot, checkSnapshot, snapshotKey, writeSnapshot, type SnapshotCheck } from '../store/uptodate.js';
 import type { Plan } from '../ir/plan.js';
-import { createNodeFileSystem, recordingFileSystem } from '../planner/fs.js';
+import { createNodeFileSystem, recordingFileSystem, statPath, type PathStat } from '../planner/fs.js';
 import { wfVersion } from '../util/version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseJobs, parseTriggers } from './options.js';
@@ -82,7 +81,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     triggers: [...triggers.value!].sort(),
   });
   // Stats taken by the snapshot check, then planning, are handed to the executor: each path is stat'ed once per run.
-  const plannerStats = new Map<string, BigIntStats | undefined>();
+  const plannerStats = new Map<string, PathStat | undefined>();
   let snapshotCheck: SnapshotCheck = { kind: 'none' };
   if (!opts.force && opts.forcerun.length === 0) {
     snapshotCheck = await checkSnapshot(workflow.root, key, plannerStats);
@@ -101,7 +100,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   const recorder = recordingFileSystem(
     createNodeFileSystem(workflow.root, (rel) => {
       if (plannerStats.has(rel)) return plannerStats.get(rel);
-      const st = statSync(rootPrefix + rel, { bigint: true, throwIfNoEntry: false });
+      const st = statPath(rootPrefix + rel);
       plannerStats.set(rel, st);
       return st;
     }),
@@ -160,7 +159,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
           : {
               priorStamps: (path: string) => {
                 const st = plannerStats.get(path);
-                return st ? { mtimeNs: st.mtimeNs.toString(), size: Number(st.size) } : plannerStats.has(path) ? null : undefined;
+                return st ? { mtimeNs: st.mtimeNs, size: st.size } : plannerStats.has(path) ? null : undefined;
               },
             }),
         onAllUpToDate: (stampOf, byLevel) => {

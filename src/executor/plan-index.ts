@@ -25,48 +25,75 @@ export interface PlanIndex {
 
 const NONE: readonly number[] = Object.freeze([]);
 
-/** Build the {@link PlanIndex}. Throws only on an internal error (a dependency listed after its dependent). */
+/**
+ * Build the {@link PlanIndex}: `deps`, `dependents` and `isTarget` at once,
+ * `producer` and `readers` (path maps) on first use: a dry run of a clean
+ * tree never needs them. Throws only on an internal error (a dependency
+ * listed after its dependent).
+ */
 export function indexPlan(plan: Plan): PlanIndex {
   const n = plan.jobs.length;
   // Planned jobs carry their dependencies' positions; hand-built plans are looked up by id.
   let byId: Map<JobId, number> | undefined;
   const indexOf = (id: JobId): number | undefined => (byId ??= new Map(plan.jobs.map((j, i) => [j.id, i]))).get(id);
-  const producer = new Map<RelPath, number>();
-  const temps = new Set<RelPath>();
-  for (let i = 0; i < n; i++) {
-    const job = plan.jobs[i]!;
-    for (const o of job.outputs) {
-      producer.set(o.path, i);
-      if (o.temp) temps.add(o.path);
-    }
-  }
-  const deps: (readonly number[])[] = new Array(n);
+  const deps: (readonly number[])[] = [];
   const dependents: number[][] = new Array(n);
-  const readers = new Map<RelPath, number[]>();
   for (let i = 0; i < n; i++) {
     const job = plan.jobs[i]!;
-    if (job.deps.length === 0) deps[i] = NONE;
-    else {
-      const ds: number[] = [];
-      for (let k = 0; k < job.deps.length; k++) {
-        const d = job.depIndex ? job.depIndex[k] : indexOf(job.deps[k]!);
-        if (d === undefined) continue;
-        if (d >= i) throw new Error(`internal error: plan is not in topological order (${job.deps[k]} after ${job.id})`);
-        ds.push(d);
-        (dependents[d] ??= []).push(i);
-      }
-      deps[i] = ds;
+    if (job.deps.length === 0) {
+      deps.push(NONE);
+      continue;
     }
-    for (const inp of job.inputs) {
-      if (producer.has(inp.path) && !temps.has(inp.path)) continue;
-      let list = readers.get(inp.path);
-      if (!list) readers.set(inp.path, (list = []));
-      if (list[list.length - 1] !== i) list.push(i);
+    const ds: number[] = [];
+    for (let k = 0; k < job.deps.length; k++) {
+      const d = job.depIndex ? job.depIndex[k] : indexOf(job.deps[k]!);
+      if (d === undefined) continue;
+      if (d >= i) throw new Error(`internal error: plan is not in topological order (${job.deps[k]} after ${job.id})`);
+      ds.push(d);
+      (dependents[d] ??= []).push(i);
     }
+    deps.push(ds);
   }
   for (let i = 0; i < n; i++) dependents[i] ??= NONE as number[];
   const isTarget = new Uint8Array(n);
   const targets = new Set(plan.targets);
   for (let i = 0; i < n; i++) if (targets.has(plan.jobs[i]!.id)) isTarget[i] = 1;
-  return { deps, dependents, producer, readers, isTarget };
+
+  let producer: Map<RelPath, number> | undefined;
+  let temps: Set<RelPath> | undefined;
+  const producers = (): Map<RelPath, number> => {
+    if (producer) return producer;
+    producer = new Map();
+    temps = new Set();
+    for (let i = 0; i < n; i++) {
+      for (const o of plan.jobs[i]!.outputs) {
+        producer.set(o.path, i);
+        if (o.temp) temps.add(o.path);
+      }
+    }
+    return producer;
+  };
+  let readers: Map<RelPath, number[]> | undefined;
+  return {
+    deps,
+    dependents,
+    isTarget,
+    get producer() {
+      return producers();
+    },
+    get readers() {
+      if (readers) return readers;
+      const p = producers();
+      readers = new Map();
+      for (let i = 0; i < n; i++) {
+        for (const inp of plan.jobs[i]!.inputs) {
+          if (p.has(inp.path) && !temps!.has(inp.path)) continue;
+          let list = readers.get(inp.path);
+          if (!list) readers.set(inp.path, (list = []));
+          if (list[list.length - 1] !== i) list.push(i);
+        }
+      }
+      return readers;
+    },
+  };
 }

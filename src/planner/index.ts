@@ -109,18 +109,22 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
   return { plan: result, diagnostics: state.diagnostics };
 }
 
+/** The `params` of a job whose rule declares none (shared, never mutated). */
+const NO_PARAMS: Readonly<Record<string, never>> = Object.freeze({});
+
 /** Turn a candidate job into a plain {@link Job}; fails only when a placeholder has no value. */
 function buildJob(state: PlanState, rec: JobRec, id: JobId, deps: JobId[], depIndex: number[]): { ok: true; job: Job } | { ok: false; reason: string } {
   const { rule, values } = rec;
   const model = rule.model;
   const { inputs, outputs } = rec;
   const logPath = rule.log ? renderTemplate(rule.log, values) : defaultLogPath(rule, values);
-  const params = rule.params ?? {};
+  const params = rule.params ?? NO_PARAMS;
   const rendered = renderCommand(rule.pieces, { rule, values, inputs, outputs, params, config: state.config, logPath });
   if (!rendered.ok) return rendered;
   const wildcards: Record<string, string> = {};
   rule.wildcards.forEach((w, i) => (wildcards[w] = values[i]!));
-  const job: Job = {
+  // Optional keys are added only when present (one object, no spread temporaries: 60,000 jobs).
+  const job: { -readonly [K in keyof Job]: Job[K] } = {
     id,
     rule: model.name,
     level: model.level,
@@ -132,16 +136,16 @@ function buildJob(state: PlanState, rec: JobRec, id: JobId, deps: JobId[], depIn
     params,
     ruleDigest: rule.digest,
     cores: model.cores,
-    ...(model.memBytes !== undefined ? { memBytes: model.memBytes } : {}),
     retries: model.retries,
-    ...(model.timeoutMs !== undefined ? { timeoutMs: model.timeoutMs } : {}),
     logPath: asRelPath(logPath),
     hasDeclaredLog: rule.log !== undefined,
-    ...(rule.metrics ? { metricsPath: asRelPath(renderTemplate(rule.metrics, values)) } : {}),
-    ...(model.slurm ? { slurm: model.slurm } : {}),
     deps,
     depIndex,
   };
+  if (model.memBytes !== undefined) job.memBytes = model.memBytes;
+  if (model.timeoutMs !== undefined) job.timeoutMs = model.timeoutMs;
+  if (rule.metrics) job.metricsPath = asRelPath(renderTemplate(rule.metrics, values));
+  if (model.slurm) job.slurm = model.slurm;
   return { ok: true, job };
 }
 

@@ -6,12 +6,17 @@
  * run) wait instead of failing. The schema is migrated forward on open; a
  * newer or unreadable database is refused with a {@link RunDbError} (WF3010).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { STATE_DIR } from '../executor/state-store.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+/** better-sqlite3 (a native addon, ~10 ms to load), loaded by the first {@link openDb} that finds or creates a database. */
+let sqlite: typeof Database | undefined;
+const loadSqlite = (): typeof Database => (sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
 
 /** File name of the run database inside `.wf/`. */
 export const DB_FILE = 'wf.db';
@@ -47,7 +52,7 @@ export function openDb(root: string, create: boolean): Db | undefined {
   }
   let db: Db | undefined;
   try {
-    db = new Database(file);
+    db = new (loadSqlite())(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

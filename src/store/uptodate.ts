@@ -20,9 +20,9 @@
  * writes state (`state.ts`), so it never describes state that has moved on.
  */
 import { createHash } from 'node:crypto';
-import { statSync, type BigIntStats } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { LevelCount } from '../executor/events.js';
-import { createNodeFileSystem, type FsObservations } from '../planner/fs.js';
+import { createNodeFileSystem, statPath, type FsObservations, type PathStat } from '../planner/fs.js';
 import { openDb } from './db.js';
 
 /** The stored snapshot (JSON in the `uptodate` table, schema 2). */
@@ -155,7 +155,7 @@ export function writeSnapshot(root: string, snapshot: UpToDateSnapshot): void {
  * (root-relative path → stats, undefined = missing), so that planning, if
  * needed, does not take them again.
  */
-export async function checkSnapshot(root: string, key: string, stats: Map<string, BigIntStats | undefined>): Promise<SnapshotCheck> {
+export async function checkSnapshot(root: string, key: string, stats: Map<string, PathStat | undefined>): Promise<SnapshotCheck> {
   const none = { kind: 'none' } as const;
   let snapshot: UpToDateSnapshot;
   try {
@@ -173,10 +173,10 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
   }
   if (snapshot.key !== key) return none;
   const prefix = root.endsWith('/') ? root : `${root}/`;
-  const statOf = (rel: string): BigIntStats | undefined => {
+  const statOf = (rel: string): PathStat | undefined => {
     let st = stats.get(rel);
     if (st === undefined && !stats.has(rel)) {
-      st = statSync(prefix + rel, { bigint: true, throwIfNoEntry: false });
+      st = statPath(prefix + rel);
       stats.set(rel, st);
     }
     return st;
@@ -187,14 +187,12 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
   // Not memoized: a stamp equal to the snapshot's is known from the snapshot.
   const changed = new Map<string, FileStamp>();
   for (const [path, mtimeNs, size] of snapshot.files) {
-    const st = stats.has(path) ? stats.get(path) : statSync(prefix + path, { bigint: true, throwIfNoEntry: false });
+    const st = stats.has(path) ? stats.get(path) : statPath(prefix + path);
     if (st === undefined) {
       if (mtimeNs !== null) changed.set(path, null);
       continue;
     }
-    const m = st.mtimeNs.toString();
-    const sz = Number(st.size);
-    if (m !== mtimeNs || sz !== size) changed.set(path, { mtimeNs: m, size: sz });
+    if (st.mtimeNs !== mtimeNs || st.size !== size) changed.set(path, { mtimeNs: st.mtimeNs, size: st.size });
   }
   if (changed.size === 0) return { kind: 'valid', snapshot };
   if (snapshot.heads.some((h) => changed.has(h))) return none;
