@@ -109,25 +109,22 @@ export class StampCache {
   stat(path: RelPath | string): Stamp | null {
     const hit = this.#stamps.get(path);
     if (hit !== undefined) return hit;
+    const missingTop = this.#missingTop;
+    const slash = missingTop ? path.indexOf('/') : -1;
+    // A clean tree: one stat of `L1` answers for every path under it (make's directory cache, in small).
+    const top = slash > 0 ? path.slice(0, slash) : undefined;
+    if (top !== undefined && missingTop!.get(top) === true) {
+      this.#stamps.set(path, null);
+      return null;
+    }
     const known = this.#prior?.(path);
     if (known !== undefined) {
       this.#stamps.set(path, known);
       return known;
     }
-    const missingTop = this.#missingTop;
-    const slash = missingTop ? path.indexOf('/') : -1;
-    if (slash > 0) {
-      // A clean tree: one stat of `L1` answers for every path under it (make's directory cache, in small).
-      const top = path.slice(0, slash);
-      if (missingTop!.get(top) === true) {
-        this.#stamps.set(path, null);
-        return null;
-      }
-      const stamp = this.restat(path);
-      if (stamp === null && !missingTop!.has(top)) missingTop!.set(top, statSync(this.abs(top), { throwIfNoEntry: false }) === undefined);
-      return stamp;
-    }
-    return this.restat(path);
+    const stamp = this.restat(path);
+    if (stamp === null && top !== undefined && !missingTop!.has(top)) missingTop!.set(top, statSync(this.abs(top), { throwIfNoEntry: false }) === undefined);
+    return stamp;
   }
 
   /** Stat `path` again (after a job wrote it) and memoize the result. */

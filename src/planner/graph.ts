@@ -75,10 +75,17 @@ export function topologicalJobOrder(
   ruleIndex: (job: number) => number,
   id: (job: number) => string,
 ): { order: number[]; cyclic: number[] } {
-  const ranked = nodes.map((j) => ({ j, r: ruleIndex(j), id: id(j) }));
-  ranked.sort((a, b) => (a.r !== b.r ? a.r - b.r : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Rank = position in (rule order, id byte order); sorted as plain indices, no object per job.
+  const ruleOf = new Int32Array(total);
+  for (const j of nodes) ruleOf[j] = ruleIndex(j);
+  const sorted = [...nodes].sort((a, b) => {
+    if (ruleOf[a] !== ruleOf[b]) return ruleOf[a]! - ruleOf[b]!;
+    const x = id(a);
+    const y = id(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   const rank = new Int32Array(total);
-  ranked.forEach((x, i) => (rank[x.j] = i));
+  sorted.forEach((j, i) => (rank[j] = i));
   // Dependents in compressed-sparse-row form.
   const indegree = new Int32Array(total);
   const outCount = new Int32Array(total + 1);
