@@ -84,7 +84,7 @@ export class StampCache {
    * @param root absolute workflow root.
    * @param recorded the hash recorded in state for a path, if any, asked on
    *   a memo miss: a file whose stamp matches it is never re-hashed.
-   * @param prior stats the planner already took (see `ExecOptions.plannerStats`).
+   * @param prior stamps known before the run (see `ExecOptions.priorStamps`): undefined = not known.
    */
   constructor(root: string, recorded?: (path: string) => KnownHash | undefined, prior?: (path: string) => Stamp | null | undefined) {
     this.#root = root;
