@@ -22,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { LevelCount } from '../executor/events.js';
+import type { Stamp } from '../executor/stamps.js';
 import { createNodeFileSystem, statPath, type FsObservations, type PathStat } from '../planner/fs.js';
 import { openDb } from './db.js';
 
@@ -43,9 +44,6 @@ export interface UpToDateSnapshot {
   readonly files: readonly (readonly [string, string | null, number])[];
 }
 
-/** A file stamp as the executor keeps it (`executor/stamps.ts`); null = missing. */
-export type FileStamp = { readonly mtimeNs: string; readonly size: number } | null;
-
 /**
  * The outcome of {@link checkSnapshot}:
  * - `none`: no snapshot, or planning might differ (key, globs, existence checks, headers);
@@ -56,7 +54,7 @@ export type FileStamp = { readonly mtimeNs: string; readonly size: number } | nu
 export type SnapshotCheck =
   | { readonly kind: 'none' }
   | { readonly kind: 'valid'; readonly snapshot: UpToDateSnapshot }
-  | { readonly kind: 'changed'; readonly changed: ReadonlySet<string>; readonly stampOf: (path: string) => FileStamp | undefined };
+  | { readonly kind: 'changed'; readonly changed: ReadonlySet<string>; readonly stampOf: (path: string) => Stamp | null | undefined };
 
 /** What {@link snapshotKey} digests; stamps are `[absolute path, mtimeNs, size]`. */
 export interface SnapshotKeyParts {
@@ -105,7 +103,7 @@ export function buildSnapshot(
   byLevel: readonly LevelCount[],
   observed: FsObservations,
   paths: Iterable<string>,
-  stampOfPath: (path: string) => { readonly mtimeNs: string; readonly size: number } | null,
+  stampOfPath: (path: string) => Stamp | null,
 ): UpToDateSnapshot {
   // Sources first: they are stat'ed by the globs anyway, so a changed source is found before any other stat.
   const all = new Set<string>();
@@ -185,7 +183,7 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
   const fs = createNodeFileSystem(root, statOf);
   for (const [pattern, d] of snapshot.globs) if (hitsDigest(await fs.glob(pattern)) !== d) return none;
   // Not memoized: a stamp equal to the snapshot's is known from the snapshot.
-  const changed = new Map<string, FileStamp>();
+  const changed = new Map<string, Stamp | null>();
   for (const [path, mtimeNs, size] of snapshot.files) {
     const st = stats.has(path) ? stats.get(path) : statPath(prefix + path);
     if (st === undefined) {
@@ -196,8 +194,8 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
   }
   if (changed.size === 0) return { kind: 'valid', snapshot };
   if (snapshot.heads.some((h) => changed.has(h))) return none;
-  let recorded: Map<string, FileStamp> | undefined;
-  const stampOf = (path: string): FileStamp | undefined => {
+  let recorded: Map<string, Stamp | null> | undefined;
+  const stampOf = (path: string): Stamp | null | undefined => {
     const c = changed.get(path);
     if (c !== undefined || changed.has(path)) return c;
     recorded ??= new Map(snapshot.files.map(([p, m, sz]) => [p, m === null ? null : { mtimeNs: m, size: sz }]));
