@@ -188,7 +188,13 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
           else control.signal.addEventListener('abort', onAbort, { once: true });
         });
         if (status === null) {
-          return { exitCode: null, signal: null, timedOut, aborted, error: 'the bash launcher exited unexpectedly' };
+          // The launcher died under the job (e.g. the job killed its parent): leave nothing of the job running.
+          if (pgid !== undefined) {
+            killGroup(pgid, 'SIGKILL');
+            running.delete(pgid);
+          }
+          if (pgid === undefined) return { exitCode: null, signal: null, timedOut, aborted, error: 'the bash launcher exited before starting it' };
+          return { exitCode: null, signal: null, timedOut, aborted, reason: 'the bash launcher running it died (did the job kill its parent?); its process group was killed' };
         }
         if (pgid !== undefined) {
           // The leader is gone; make sure nothing of its group outlives the job
