@@ -10,7 +10,7 @@ import { RunDbError } from '../store/db.js';
 import { openRunStore, type RunStore } from '../store/state.js';
 import { buildSnapshot, checkSnapshot, snapshotKey, writeSnapshot, type SnapshotCheck } from '../store/uptodate.js';
 import type { Plan } from '../ir/plan.js';
-import { createNodeFileSystem, recordingFileSystem, statPath, type PathStat } from '../planner/fs.js';
+import { createNodeFileSystem, memoizedStat, recordingFileSystem, type PathStat } from '../planner/fs.js';
 import { wfVersion } from '../util/version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseJobs, parseTriggers } from './options.js';
@@ -96,15 +96,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     }
   }
   let plan: Plan;
-  const rootPrefix = workflow.root.endsWith('/') ? workflow.root : `${workflow.root}/`;
-  const recorder = recordingFileSystem(
-    createNodeFileSystem(workflow.root, (rel) => {
-      if (plannerStats.has(rel)) return plannerStats.get(rel);
-      const st = statPath(rootPrefix + rel);
-      plannerStats.set(rel, st);
-      return st;
-    }),
-  );
+  const recorder = recordingFileSystem(createNodeFileSystem(workflow.root, memoizedStat(workflow.root, plannerStats)));
   try {
     plan = (await planLoaded(loaded, targets, recorder.fs)).plan;
   } catch (e) {
@@ -162,14 +154,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
                 return st ? { mtimeNs: st.mtimeNs, size: st.size } : plannerStats.has(path) ? null : undefined;
               },
             }),
-        onAllUpToDate: (stampOf, byLevel) => {
-          const paths = new Set<string>();
-          for (const job of plan.jobs) {
-            for (const x of job.inputs) paths.add(x.path);
-            for (const x of job.outputs) paths.add(x.path);
-          }
-          writeSnapshot(plan.root, buildSnapshot(key, plan.jobs.length, byLevel, recorder.observed, paths, stampOf));
-        },
+        onAllUpToDate: (stampOf, byLevel) => writeSnapshot(plan.root, buildSnapshot(key, plan, byLevel, recorder.observed, stampOf)),
       },
       { runner, store },
       reporter.onEvent,

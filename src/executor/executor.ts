@@ -37,12 +37,6 @@ export interface ExecOptions {
   /** Aborted on SIGINT/SIGTERM: start nothing, terminate running jobs, return `interrupted: true`. */
   readonly signal?: AbortSignal;
   /**
-   * Called once, at the end of a run (never a dry run) that leaves every
-   * planned job up to date, with the stamps the run knows (its memo: the
-   * stamps its records hold) and the per-level counts. The CLI stores the
-   * up-to-date snapshot from it (`store/uptodate.ts`).
-   */
-  /**
    * Stamps taken before the executor started (the snapshot check, the
    * planner's globs): root-relative path → stamp, null = missing, undefined =
    * not known. No path is stat'ed twice in one run (STYLE §7).
@@ -55,6 +49,12 @@ export interface ExecOptions {
    * not even read.
    */
   readonly changedSince?: ReadonlySet<string>;
+  /**
+   * Called once, at the end of a run (never a dry run) that leaves every
+   * planned job up to date, with the stamps the run knows (its memo: the
+   * stamps its records hold) and the per-level counts. The CLI stores the
+   * up-to-date snapshot from it (`store/uptodate.ts`).
+   */
   readonly onAllUpToDate?: (stampOf: (path: string) => Stamp | null, byLevel: readonly LevelCount[]) => void;
 }
 
@@ -78,8 +78,9 @@ function recordedHashes(plan: Plan, index: PlanIndex, store: StateStore): (path:
     let e: FileEntry | undefined;
     if (list.length <= 16) e = list.find((x) => x[0] === path);
     else {
-      let m = big.get(i * 2 + (role === 'inputs' ? 0 : 1));
-      if (!m) big.set(i * 2 + (role === 'inputs' ? 0 : 1), (m = new Map(list.map((x) => [x[0], x]))));
+      const key = i * 2 + (role === 'inputs' ? 0 : 1);
+      let m = big.get(key);
+      if (!m) big.set(key, (m = new Map(list.map((x) => [x[0], x]))));
       e = m.get(path);
     }
     return e && e[3] !== null ? { stamp: { mtimeNs: e[1], size: e[2] }, sha256: e[3] as KnownHash['sha256'] } : undefined;

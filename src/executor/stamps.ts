@@ -182,5 +182,4 @@ export class StampCache {
     this.#pending.set(key, p);
     return p;
   }
-
 }

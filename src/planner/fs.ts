@@ -3,9 +3,10 @@
  * only through it), and its Node implementation on fast-glob.
  *
  * Planning only reads: it globs source patterns, asks whether files exist and
- * reads FITS headers. It never writes. The Node implementation (fast-glob) memoizes every
+ * reads FITS headers. It never writes. The Node implementation memoizes every
  * answer, so each glob pattern is expanded once and each path stat'ed at most
- * once per plan (STYLE §7).
+ * once per plan (STYLE §7); fast-glob is loaded only for patterns a directory
+ * listing cannot answer.
  */
 import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
@@ -47,11 +48,26 @@ export function statPath(absPath: string): PathStat | undefined {
 }
 
 /**
+ * A {@link StatOf} for paths under `root` (absolute) that keeps every answer
+ * in `memo` (root-relative path → stats, undefined = missing), so that whoever
+ * holds `memo` afterwards (the executor's stamp cache) stats nothing twice.
+ */
+export function memoizedStat(root: string, memo: Map<string, PathStat | undefined>): StatOf {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return (rel) => {
+    if (memo.has(rel)) return memo.get(rel);
+    const st = statPath(prefix + rel);
+    memo.set(rel, st);
+    return st;
+  };
+}
+
+/**
  * A {@link FileSystem} over the real disk, rooted at `root` (absolute).
  * Memoizes globs and existence checks for its lifetime: create one per plan.
  * A file found by a glob counts as existing without another stat.
- * `statOf` (default: a plain `statSync`) lets a caller share its own stat
- * memo with the globs' candidate checks.
+ * `statOf` (default: {@link statPath}, unmemoized) lets a caller share its
+ * own stat memo ({@link memoizedStat}) with the globs' candidate checks.
  */
 export function createNodeFileSystem(root: string, statOf: StatOf = (rel) => statPath(join(root, rel))): FileSystem {
   const globs = new Map<string, Promise<readonly string[]>>();

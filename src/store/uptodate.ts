@@ -20,10 +20,10 @@
  * writes state (`state.ts`), so it never describes state that has moved on.
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import type { LevelCount } from '../executor/events.js';
+import type { Plan } from '../ir/plan.js';
 import type { Stamp } from '../executor/stamps.js';
-import { createNodeFileSystem, statPath, type FsObservations, type PathStat } from '../planner/fs.js';
+import { createNodeFileSystem, memoizedStat, statPath, type FsObservations, type PathStat } from '../planner/fs.js';
 import { openDb } from './db.js';
 
 /** The stored snapshot (JSON in the `uptodate` table, schema 2). */
@@ -56,7 +56,7 @@ export type SnapshotCheck =
   | { readonly kind: 'valid'; readonly snapshot: UpToDateSnapshot }
   | { readonly kind: 'changed'; readonly changed: ReadonlySet<string>; readonly stampOf: (path: string) => Stamp | null | undefined };
 
-/** What {@link snapshotKey} digests; stamps are `[absolute path, mtimeNs, size]`. */
+/** What {@link snapshotKey} digests; `workflowFiles` are absolute paths, digested with their stamps. */
 export interface SnapshotKeyParts {
   readonly wfVersion: string;
   readonly root: string;
@@ -69,8 +69,8 @@ export interface SnapshotKeyParts {
 
 /** Stamp of a path as `[mtimeNs, size]`, or `[null, 0]` when it does not exist. */
 function stampOf(abs: string): readonly [string | null, number] {
-  const st = statSync(abs, { bigint: true, throwIfNoEntry: false });
-  return st ? [st.mtimeNs.toString(), Number(st.size)] : [null, 0];
+  const st = statPath(abs);
+  return st ? [st.mtimeNs, st.size] : [null, 0];
 }
 
 function digest(text: string): string {
@@ -92,23 +92,25 @@ function hitsDigest(hits: readonly string[]): string {
 }
 
 /**
- * Build the snapshot of a run that left all `jobs` up to date. `stampOfPath`
- * gives the stamp the run knows for a root-relative path (its memo, so the
- * snapshot holds exactly the stamps the records hold); `paths` are every
- * input and output of the plan.
+ * Build the snapshot of a run that left every job of `plan` up to date.
+ * `stampOfPath` gives the stamp the run knows for a root-relative path (its
+ * memo, so the snapshot holds exactly the stamps the records hold). Files
+ * are listed sources first, then every input and output, then header files.
  */
 export function buildSnapshot(
   key: string,
-  jobs: number,
+  plan: Plan,
   byLevel: readonly LevelCount[],
   observed: FsObservations,
-  paths: Iterable<string>,
   stampOfPath: (path: string) => Stamp | null,
 ): UpToDateSnapshot {
   // Sources first: they are stat'ed by the globs anyway, so a changed source is found before any other stat.
   const all = new Set<string>();
   for (const hits of observed.globs.values()) for (const h of hits) all.add(h);
-  for (const p of paths) all.add(p);
+  for (const job of plan.jobs) {
+    for (const x of job.inputs) all.add(x.path);
+    for (const x of job.outputs) all.add(x.path);
+  }
   for (const h of observed.heads) all.add(h);
   const files: [string, string | null, number][] = [];
   for (const p of all) {
@@ -117,7 +119,7 @@ export function buildSnapshot(
   }
   return {
     key,
-    jobs,
+    jobs: plan.jobs.length,
     byLevel: byLevel.map((l) => ({ ...l, toRun: 0, upToDate: l.upToDate + l.toRun })),
     globs: [...observed.globs].map(([pattern, hits]) => [pattern, hitsDigest(hits)] as const),
     exists: [...observed.exists],
@@ -171,14 +173,7 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
   }
   if (snapshot.key !== key) return none;
   const prefix = root.endsWith('/') ? root : `${root}/`;
-  const statOf = (rel: string): PathStat | undefined => {
-    let st = stats.get(rel);
-    if (st === undefined && !stats.has(rel)) {
-      st = statPath(prefix + rel);
-      stats.set(rel, st);
-    }
-    return st;
-  };
+  const statOf = memoizedStat(root, stats);
   for (const [path, present] of snapshot.exists) if ((statOf(path) !== undefined) !== present) return none;
   const fs = createNodeFileSystem(root, statOf);
   for (const [pattern, d] of snapshot.globs) if (hitsDigest(await fs.glob(pattern)) !== d) return none;
