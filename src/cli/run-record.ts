@@ -62,8 +62,12 @@ export function runOutcome(summary: RunSummary): RunOutcome {
   return summary.failed.length > 0 ? 'failed' : 'succeeded';
 }
 
-/** Counts per rule (sorted by level, then rule name) of every planned job of the run. */
-export function summarizeRun(plan: Plan, summary: RunSummary): RunSummaryRow {
+/**
+ * Counts per rule (sorted by level, then rule name) of every planned job of
+ * the run; `outside` adds jobs known up to date that a partial plan left out
+ * (rule name → count), so the counts are those of the whole plan.
+ */
+export function summarizeRun(workflow: Workflow, plan: Plan, summary: RunSummary, outside?: ReadonlyMap<string, number>): RunSummaryRow {
   const state = new Map<string, keyof RunSummaryRow['byRule'][number]>();
   for (const id of summary.succeeded) state.set(id, 'succeeded');
   for (const f of summary.failed) state.set(f.id, 'failed');
@@ -72,16 +76,26 @@ export function summarizeRun(plan: Plan, summary: RunSummary): RunSummaryRow {
   for (const id of summary.interruptedJobs) state.set(id, 'interrupted');
   type Row = RunSummaryRow['byRule'][number];
   const by = new Map<string, Row>();
+  const row = (rule: string, level: number, levelText: string): Row => {
+    let r = by.get(rule);
+    if (!r) by.set(rule, (r = { rule, level, levelText, planned: 0, upToDate: 0, succeeded: 0, failed: 0, skipped: 0, notStarted: 0, interrupted: 0 }));
+    return r;
+  };
   for (const job of plan.jobs) {
-    let r = by.get(job.rule);
-    if (!r) {
-      r = { rule: job.rule, level: job.level, levelText: job.levelText, planned: 0, upToDate: 0, succeeded: 0, failed: 0, skipped: 0, notStarted: 0, interrupted: 0 };
-      by.set(job.rule, r);
-    }
+    const r = row(job.rule, job.level, job.levelText);
     r.planned++;
     const k = state.get(job.id) ?? 'upToDate';
     (r[k as 'upToDate'] as number)++;
   }
+  let total = plan.jobs.length;
+  for (const [name, count] of outside ?? []) {
+    const model = workflow.rules.get(name);
+    if (!model) continue;
+    const r = row(name, model.level, model.levelText);
+    r.planned += count;
+    r.upToDate += count;
+    total += count;
+  }
   const byRule = [...by.values()].sort((a, b) => a.level - b.level || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
-  return { total: plan.jobs.length, byRule };
+  return { total, byRule };
 }

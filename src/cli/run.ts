@@ -8,12 +8,13 @@ import { availableParallelism } from 'node:os';
 import { acquireLock, createLauncherRunner, execute, releaseLock, type Lock } from '../executor/index.js';
 import { RunDbError } from '../store/db.js';
 import { openRunStore, type RunStore } from '../store/state.js';
-import { buildSnapshot, checkSnapshot, snapshotKey, writeSnapshot, type SnapshotCheck } from '../store/uptodate.js';
+import { buildSnapshot, checkSnapshot, refreshSnapshot, snapshotKey, writeSnapshot, type SnapshotCheck } from '../store/uptodate.js';
 import type { Plan } from '../ir/plan.js';
 import { createNodeFileSystem, memoizedStat, recordingFileSystem, type PathStat } from '../planner/fs.js';
 import { wfVersion } from '../util/version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseJobs, parseTriggers } from './options.js';
+import { partialPlan, type PartialRun } from './partial-plan.js';
 import { load, planLoaded, printDiagnostics } from './prepare.js';
 import { createReporter } from './report.js';
 import { createSlurmRunnerFor, parseSlurmOptions, prepareCluster, printSbatchLines, reportSlurmStats, type SlurmCliOptions } from './slurm.js';
@@ -95,10 +96,12 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
       return EXIT.ok;
     }
   }
+  // Only stamps changed: plan just the jobs the changed files can affect (cli/partial-plan.ts).
+  const partial: PartialRun | undefined = snapshotCheck.kind === 'changed' ? partialPlan(workflow, config, snapshotCheck) : undefined;
   let plan: Plan;
   const recorder = recordingFileSystem(createNodeFileSystem(workflow.root, memoizedStat(workflow.root, plannerStats)));
   try {
-    plan = (await planLoaded(loaded, targets, recorder.fs)).plan;
+    plan = partial?.plan ?? (await planLoaded(loaded, targets, recorder.fs)).plan;
   } catch (e) {
     if (lock) releaseLock(lock);
     throw e;
@@ -154,12 +157,19 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
                 return st ? { mtimeNs: st.mtimeNs, size: st.size } : plannerStats.has(path) ? null : undefined;
               },
             }),
-        onAllUpToDate: (stampOf, byLevel) => writeSnapshot(plan.root, buildSnapshot(key, plan, byLevel, recorder.observed, stampOf)),
+        ...(partial ? { upToDateOutside: partial.outside } : {}),
+        onAllUpToDate: (stampOf, byLevel) =>
+          writeSnapshot(
+            plan.root,
+            partial && snapshotCheck.kind === 'changed'
+              ? refreshSnapshot(snapshotCheck, stampOf)
+              : buildSnapshot(key, plan, byLevel, recorder.observed, stampOf),
+          ),
       },
       { runner, store },
       reporter.onEvent,
     );
-    if (!opts.dryRun) store.endRun(runOutcome(summary), summarizeRun(plan, summary));
+    if (!opts.dryRun) store.endRun(runOutcome(summary), summarizeRun(workflow, plan, summary, partial?.outsideByRule));
     reporter.finish(summary);
     if (slurmRunner && opts.dryRun) await printSbatchLines(plan, summary.notStarted, slurm!.value!);
     if (summary.interrupted) return EXIT.interrupted;

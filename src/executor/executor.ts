@@ -50,6 +50,13 @@ export interface ExecOptions {
    */
   readonly changedSince?: ReadonlySet<string>;
   /**
+   * Jobs of the full plan that `plan` leaves out because they are known up
+   * to date (a partial plan rebuilt from the up-to-date snapshot), per level
+   * (`toRun` 0). Counted as up to date in `plan-decided`, the summary and
+   * {@link onAllUpToDate}, as if they had been planned and checked.
+   */
+  readonly upToDateOutside?: readonly LevelCount[];
+  /**
    * Called once, at the end of a run (never a dry run) that leaves every
    * planned job up to date, with the stamps the run knows (its memo: the
    * stamps its records hold) and the per-level counts. The CLI stores the
@@ -93,8 +100,10 @@ function recordedHashes(plan: Plan, index: PlanIndex, store: StateStore): (path:
   };
 }
 
-function countByLevel(plan: Plan, dirty: Uint8Array): LevelCount[] {
+/** Per-level counts of the plan's jobs (dirty: to run), plus `outside` (up to date, not planned); sorted by level. */
+function countByLevel(plan: Plan, dirty: Uint8Array, outside: readonly LevelCount[] = []): LevelCount[] {
   const by = new Map<number, { levelText: string; toRun: number; upToDate: number }>();
+  for (const l of outside) by.set(l.level, { levelText: l.levelText, toRun: 0, upToDate: l.upToDate });
   plan.jobs.forEach((job, i) => {
     let c = by.get(job.level);
     if (!c) by.set(job.level, (c = { levelText: job.levelText, toRun: 0, upToDate: 0 }));
@@ -132,8 +141,11 @@ export async function execute(plan: Plan, options: ExecOptions, deps: ExecDeps, 
     const job = plan.jobs[i]!;
     reasons.push({ id: job.id, rule: job.rule, reasons: decision.reasons[i]! });
   }
-  const upToDate = n - toRun.length;
-  onEvent({ kind: 'plan-decided', total: n, toRun: toRun.length, upToDate, byLevel: countByLevel(plan, dirty), reasons, dryRun: options.dryRun });
+  const outside = options.upToDateOutside ?? [];
+  const outsideCount = outside.reduce((sum, l) => sum + l.upToDate, 0);
+  const upToDate = n - toRun.length + outsideCount;
+  const byLevel = countByLevel(plan, dirty, outside);
+  onEvent({ kind: 'plan-decided', total: n + outsideCount, toRun: toRun.length, upToDate, byLevel, reasons, dryRun: options.dryRun });
 
   const summary = (s: Partial<RunSummary>): RunSummary => ({
     succeeded: [],
@@ -160,7 +172,7 @@ export async function execute(plan: Plan, options: ExecOptions, deps: ExecDeps, 
   store.appendAll(adopted);
   const settled = (s: RunSummary): RunSummary => {
     const clean = s.failed.length === 0 && s.skipped.length === 0 && s.notStarted.length === 0 && s.interruptedJobs.length === 0 && !s.interrupted;
-    if (clean) options.onAllUpToDate?.((p) => stamps.stat(p), countByLevel(plan, dirty));
+    if (clean) options.onAllUpToDate?.((p) => stamps.stat(p), byLevel);
     return s;
   };
   if (toRun.length === 0) return settled(summary({}));

@@ -236,7 +236,7 @@ function jobInput(path: string, m: InputModel): JobInput {
 }
 
 /** The plan's record of one output file (optional keys omitted). */
-function jobOutput(path: string, m: OutputModel): JobOutput {
+export function jobOutput(path: string, m: OutputModel): JobOutput {
   const p = asRelPath(path);
   if (m.name !== undefined && m.product !== undefined) return { path: p, name: m.name, product: m.product, temp: m.temp, protected: m.protected };
   if (m.name !== undefined) return { path: p, name: m.name, temp: m.temp, protected: m.protected };

@@ -26,6 +26,7 @@ import { selectTargets } from './targets.js';
 export type { FileSystem } from './fs.js';
 export { createNodeFileSystem } from './fs.js';
 export { buildJobGraph } from './graph.js';
+export { rebuildPlan, type RebuildJob } from './rebuild.js';
 
 /** What to plan and against which config. */
 export interface PlanOptions {
@@ -112,8 +113,12 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
 /** The `params` of a job whose rule declares none (shared, never mutated). */
 const NO_PARAMS: Readonly<Record<string, never>> = Object.freeze({});
 
-/** Turn a candidate job into a plain {@link Job}; fails only when a placeholder has no value. */
-function buildJob(state: PlanState, rec: JobRec, id: JobId, deps: JobId[], depIndex: number[]): { ok: true; job: Job } | { ok: false; reason: string } {
+/**
+ * Turn a candidate job into a plain {@link Job} (`deps` sorted by id,
+ * `depIndex` their positions in the plan); fails only when a placeholder has
+ * no value. Shared with {@link rebuildPlan}.
+ */
+export function buildJob(state: PlanState, rec: JobRec, id: JobId, deps: JobId[], depIndex: number[]): { ok: true; job: Job } | { ok: false; reason: string } {
   const { rule, values } = rec;
   const model = rule.model;
   const { inputs, outputs } = rec;

@@ -122,8 +122,21 @@ CREATE TABLE uptodate (
 );
 `;
 
+/**
+ * Schema 3:
+ * - `uptodate_plan`: at most one row, the plan the up-to-date snapshot rests
+ *   on, compactly (`store/uptodate-plan.ts`), as JSON. Apart from `uptodate`
+ *   so that a no-op run never reads it; written and deleted with it.
+ */
+const V3 = `
+CREATE TABLE uptodate_plan (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  data TEXT NOT NULL
+);
+`;
+
 /** The migrations, oldest first; `MIGRATIONS[i]` upgrades user_version i → i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3];
 
 /** The schema version this wf writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -172,6 +172,7 @@ class SqliteRunStore implements RunStore {
     this.#db.transaction(() => {
       // State changes from here on: the up-to-date snapshot no longer describes it.
       w.db.prepare('DELETE FROM uptodate').run();
+      w.db.prepare('DELETE FROM uptodate_plan').run();
       // We hold the workflow lock: a run still marked running was killed.
       w.db.prepare(`UPDATE runs SET outcome = 'crashed' WHERE outcome = 'running'`).run();
       const res = w.db

@@ -16,8 +16,10 @@
  * is the same, planning would build the same jobs and the freshness scan would
  * compare the same records against the same stamps (spec §6 "Up to date"), so
  * the verdict is again "nothing to do". Any difference, or no snapshot, means
- * the full path. The row is deleted in the first transaction of any run that
- * writes state (`state.ts`), so it never describes state that has moved on.
+ * the full path. If only stamps differ, the snapshot's own copy of the plan
+ * (`uptodate-plan.ts`) tells which jobs the changed files can affect. The row
+ * is deleted in the first transaction of any run that writes state
+ * (`state.ts`), so it never describes state that has moved on.
  */
 import { createHash } from 'node:crypto';
 import type { LevelCount } from '../executor/events.js';
@@ -25,8 +27,9 @@ import type { Plan } from '../ir/plan.js';
 import type { Stamp } from '../executor/stamps.js';
 import { createNodeFileSystem, memoizedStat, statPath, type FsObservations, type PathStat } from '../planner/fs.js';
 import { openDb } from './db.js';
+import { encodePlan, type SnapshotPlan } from './uptodate-plan.js';
 
-/** The stored snapshot (JSON in the `uptodate` table, schema 2). */
+/** The stored snapshot (JSON in the `uptodate` table, schema 2; its plan is in `uptodate_plan`, schema 3). */
 export interface UpToDateSnapshot {
   /** {@link snapshotKey} of the run that wrote it. */
   readonly key: string;
@@ -44,17 +47,34 @@ export interface UpToDateSnapshot {
   readonly files: readonly (readonly [string, string | null, number])[];
 }
 
+/** A snapshot as stored: its `uptodate` row and its plan (the `uptodate_plan` row; JSON text when carried over unchanged). */
+export interface SnapshotRows {
+  readonly snapshot: UpToDateSnapshot;
+  /** The plan, its files as indices into `snapshot.files`. */
+  readonly plan: SnapshotPlan | string;
+}
+
 /**
  * The outcome of {@link checkSnapshot}:
  * - `none`: no snapshot, or planning might differ (key, globs, existence checks, headers);
  * - `valid`: nothing changed, the run has nothing to do;
- * - `changed`: the plan is the same and only the stamps of `changed` differ;
+ * - `changed`: the plan is the same and only the stamps of `changed` differ
+ *   (`changedFiles`: their indices in `snapshot.files`, ascending);
  *   `stampOf` gives every snapshot path's current stamp (undefined: not a snapshot path).
  */
 export type SnapshotCheck =
   | { readonly kind: 'none' }
   | { readonly kind: 'valid'; readonly snapshot: UpToDateSnapshot }
-  | { readonly kind: 'changed'; readonly changed: ReadonlySet<string>; readonly stampOf: (path: string) => Stamp | null | undefined };
+  | {
+      readonly kind: 'changed';
+      readonly snapshot: UpToDateSnapshot;
+      readonly plan: SnapshotPlan;
+      /** The plan's row as read (written back unchanged by {@link refreshSnapshot}). */
+      readonly planText: string;
+      readonly changed: ReadonlySet<string>;
+      readonly changedFiles: readonly number[];
+      readonly stampOf: (path: string) => Stamp | null | undefined;
+    };
 
 /** What {@link snapshotKey} digests; `workflowFiles` are absolute paths, digested with their stamps. */
 export interface SnapshotKeyParts {
@@ -78,7 +98,7 @@ function digest(text: string): string {
 }
 
 /** Version of the snapshot's shape: part of the key, so a snapshot of another shape never matches. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** The snapshot key: SHA-256 of the parts and {@link FORMAT}, the workflow files by their stamps. */
 export function snapshotKey(parts: SnapshotKeyParts): string {
@@ -103,7 +123,7 @@ export function buildSnapshot(
   byLevel: readonly LevelCount[],
   observed: FsObservations,
   stampOfPath: (path: string) => Stamp | null,
-): UpToDateSnapshot {
+): SnapshotRows {
   // Sources first: they are stat'ed by the globs anyway, so a changed source is found before any other stat.
   const all = new Set<string>();
   for (const hits of observed.globs.values()) for (const h of hits) all.add(h);
@@ -113,11 +133,13 @@ export function buildSnapshot(
   }
   for (const h of observed.heads) all.add(h);
   const files: [string, string | null, number][] = [];
+  const index = new Map<string, number>();
   for (const p of all) {
     const s = stampOfPath(p);
+    index.set(p, files.length);
     files.push(s ? [p, s.mtimeNs, s.size] : [p, null, 0]);
   }
-  return {
+  const snapshot: UpToDateSnapshot = {
     key,
     jobs: plan.jobs.length,
     byLevel: byLevel.map((l) => ({ ...l, toRun: 0, upToDate: l.upToDate + l.toRun })),
@@ -126,18 +148,36 @@ export function buildSnapshot(
     heads: [...observed.heads],
     files,
   };
+  return { snapshot, plan: encodePlan(plan, (p) => index.get(p)!) };
+}
+
+/**
+ * The snapshot after a run of a partial plan (`uptodate-plan.ts`) left every
+ * job up to date: the same plan and observations, each file's stamp as
+ * `stampOfPath` now knows it (the run's memo: changed and rewritten files).
+ */
+export function refreshSnapshot(check: Extract<SnapshotCheck, { kind: 'changed' }>, stampOfPath: (path: string) => Stamp | null): SnapshotRows {
+  const files = check.snapshot.files.map(([p]) => {
+    const s = stampOfPath(p);
+    return s ? ([p, s.mtimeNs, s.size] as const) : ([p, null, 0] as const);
+  });
+  return { snapshot: { ...check.snapshot, files }, plan: check.planText };
 }
 
 /**
  * Store the snapshot of `root` (replacing any) in its run database, if there
  * is one. Errors are ignored: the snapshot is an optimisation only.
  */
-export function writeSnapshot(root: string, snapshot: UpToDateSnapshot): void {
+export function writeSnapshot(root: string, rows: SnapshotRows): void {
   try {
     const db = openDb(root, false);
     if (!db) return;
     try {
-      db.prepare('INSERT OR REPLACE INTO uptodate (id, data) VALUES (1, ?)').run(JSON.stringify(snapshot));
+      const plan = typeof rows.plan === 'string' ? rows.plan : JSON.stringify(rows.plan);
+      db.transaction(() => {
+        db.prepare('INSERT OR REPLACE INTO uptodate (id, data) VALUES (1, ?)').run(JSON.stringify(rows.snapshot));
+        db.prepare('INSERT OR REPLACE INTO uptodate_plan (id, data) VALUES (1, ?)').run(plan);
+      })();
     } finally {
       db.close();
     }
@@ -179,16 +219,27 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
   for (const [pattern, d] of snapshot.globs) if (hitsDigest(await fs.glob(pattern)) !== d) return none;
   // Not memoized: a stamp equal to the snapshot's is known from the snapshot.
   const changed = new Map<string, Stamp | null>();
-  for (const [path, mtimeNs, size] of snapshot.files) {
+  const changedFiles: number[] = [];
+  const files = snapshot.files;
+  for (let f = 0; f < files.length; f++) {
+    const [path, mtimeNs, size] = files[f]!;
     const st = stats.has(path) ? stats.get(path) : statPath(prefix + path);
     if (st === undefined) {
-      if (mtimeNs !== null) changed.set(path, null);
+      if (mtimeNs !== null) {
+        changed.set(path, null);
+        changedFiles.push(f);
+      }
       continue;
     }
-    if (st.mtimeNs !== mtimeNs || st.size !== size) changed.set(path, { mtimeNs: st.mtimeNs, size: st.size });
+    if (st.mtimeNs !== mtimeNs || st.size !== size) {
+      changed.set(path, { mtimeNs: st.mtimeNs, size: st.size });
+      changedFiles.push(f);
+    }
   }
   if (changed.size === 0) return { kind: 'valid', snapshot };
   if (snapshot.heads.some((h) => changed.has(h))) return none;
+  const planText = readPlanRow(root);
+  if (planText === undefined) return none;
   let recorded: Map<string, Stamp | null> | undefined;
   const stampOf = (path: string): Stamp | null | undefined => {
     const c = changed.get(path);
@@ -196,5 +247,20 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
     recorded ??= new Map(snapshot.files.map(([p, m, sz]) => [p, m === null ? null : { mtimeNs: m, size: sz }]));
     return recorded.get(path);
   };
-  return { kind: 'changed', changed: new Set(changed.keys()), stampOf };
+  return { kind: 'changed', snapshot, plan: JSON.parse(planText) as SnapshotPlan, planText, changed: new Set(changed.keys()), changedFiles, stampOf };
+}
+
+/** The `uptodate_plan` row's JSON text, or undefined when there is none or it cannot be read. */
+function readPlanRow(root: string): string | undefined {
+  try {
+    const db = openDb(root, false);
+    if (!db) return undefined;
+    try {
+      return (db.prepare('SELECT data FROM uptodate_plan WHERE id = 1').pluck().get() as string | undefined) ?? undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
 }

@@ -132,3 +132,91 @@ describe('the up-to-date snapshot', () => {
     expect(hasSnapshot(dir)).toBe(false);
   });
 });
+
+/** The shared peer workload's shape, small: L1 per observation, two L2 products, one L3 gather. */
+const CHAIN = `
+wildcard obs = /obs[0-9]+/
+product telem   L0 "raw/{obs}/telem.dat"
+product evt1    L1 "L1/{obs}/evt1.dat"
+product evt2    L2 "L2/{obs}/evt2.dat"
+product src     L2 "L2/{obs}/src.dat"
+product catalog L3 "L3/catalog.dat"
+default catalog, evt2, src
+
+rule l1 L1 {
+  input  telem
+  output evt1
+  shell  "tr a-z A-Z < {input} > {output}"
+}
+rule l2evt L2 {
+  input  evt1
+  output evt2
+  shell  "cp {input} {output}"
+}
+rule l2src L2 {
+  input  evt1
+  output src
+  shell  "head -n 1 {input} > {output}"
+}
+rule l3 L3 {
+  input  all src
+  output catalog
+  shell  "cat {input} > {output}"
+}
+`;
+
+describe('a run after only some files changed (partial plan from the snapshot)', () => {
+  let dir: string;
+  const obs = ['obs1', 'obs2', 'obs3', 'obs4', 'obs5'];
+
+  beforeEach(async () => {
+    dir = tempDir('wf-partial-');
+    writeFiles(dir, { 'workflow.wf': CHAIN, ...Object.fromEntries(obs.map((o) => [`raw/${o}/telem.dat`, `${o} line\nsecond\n`])) });
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(hasSnapshot(dir)).toBe(true);
+  });
+
+  it('runs exactly the dependents of the changed input, reports every job, and leaves a valid snapshot', async () => {
+    appendFileSync(join(dir, 'raw/obs3/telem.dat'), 'changed\n');
+    const dry = await wf(dir, ['run', '-n']);
+    expect(dryRunJobs(dry.stdout)).toEqual(['l1[obs=obs3]', 'l2evt[obs=obs3]', 'l2src[obs=obs3]', 'l3']);
+    expect(dry.stdout).toMatch(/would run 4 of 16 job\(s\)/);
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/wf: 4 job\(s\) done in [\d.]+ s, 12 up to date/);
+    expect(read(join(dir, 'L2/obs3/evt2.dat'))).toBe('OBS3 LINE\nSECOND\nCHANGED\n');
+    expect(read(join(dir, 'L3/catalog.dat'))).toBe(obs.map((o) => `${o.toUpperCase()} LINE\n`).join(''));
+    // The run's record counts the whole plan, as a full plan would.
+    const status = JSON.parse((await wf(dir, ['status', '--json'])).stdout) as { rules: { rule: string; planned: number; succeeded: number; upToDate: number }[] };
+    expect(status.rules.map((r) => [r.rule, r.planned, r.succeeded, r.upToDate])).toEqual([
+      ['l1', 5, 1, 4],
+      ['l2evt', 5, 1, 4],
+      ['l2src', 5, 1, 4],
+      ['l3', 1, 1, 0],
+    ]);
+    expect(hasSnapshot(dir)).toBe(true);
+    expect((await wf(dir, ['run'])).stderr.trim()).toBe('wf: nothing to do (16 job(s) up to date)');
+  });
+
+  it('treats an edited intermediate output as new input for its readers only', async () => {
+    writeFileSync(join(dir, 'L1/obs2/evt1.dat'), 'EDITED\n');
+    const r = await wf(dir, ['run', '--log-format', 'json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const started = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; id?: string }).filter((e) => e.event === 'job-started').map((e) => e.id).sort();
+    expect(started).toEqual(['l2evt[obs=obs2]', 'l2src[obs=obs2]', 'l3']);
+    expect(read(join(dir, 'L3/catalog.dat'))).toBe(['OBS1 LINE', 'EDITED', 'OBS3 LINE', 'OBS4 LINE', 'OBS5 LINE'].map((l) => `${l}\n`).join(''));
+    expect((await wf(dir, ['run'])).stderr).toMatch(/nothing to do \(16 job/);
+  });
+
+  it('reruns a deleted output and changes made again afterwards, like a full plan', async () => {
+    rmSync(join(dir, 'L2/obs5/src.dat'));
+    expect(dryRunJobs((await wf(dir, ['run', '-n'])).stdout)).toEqual(['l2src[obs=obs5]', 'l3']);
+    expect((await wf(dir, ['run'])).exitCode).toBe(0);
+    appendFileSync(join(dir, 'raw/obs1/telem.dat'), 'again\n');
+    appendFileSync(join(dir, 'raw/obs4/telem.dat'), 'again\n');
+    const r = await wf(dir, ['run']);
+    expect(r.stderr).toMatch(/wf: 7 job\(s\) done in [\d.]+ s, 9 up to date/);
+    expect((await wf(dir, ['run'])).stderr).toMatch(/nothing to do \(16 job/);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The partial plan of `wf run` when the up-to-date snapshot still describes
+ * the plan and only some files' stamps changed (`store/uptodate.ts`): the
+ * jobs those files can affect, rebuilt by the planner from the snapshot's
+ * copy of the plan (`store/uptodate-plan.ts`, `planner/rebuild.ts`), and the
+ * counts of the others, which are up to date by the snapshot's verdict.
+ * Touching one raw file of a 60,000-job workflow plans 4 jobs, not 60,000.
+ */
+import type { LevelCount } from '../executor/index.js';
+import type { ConfigObject, Workflow } from '../ir/model.js';
+import type { Plan } from '../ir/plan.js';
+import { rebuildPlan } from '../planner/index.js';
+import { affectedJobs } from '../store/uptodate-plan.js';
+import type { SnapshotCheck } from '../store/uptodate.js';
+
+/** A partial plan and what it leaves out. */
+export interface PartialRun {
+  readonly plan: Plan;
+  /** Jobs left out (all up to date), per level, sorted by level. */
+  readonly outside: readonly LevelCount[];
+  /** Jobs left out, per rule. */
+  readonly outsideByRule: ReadonlyMap<string, number>;
+}
+
+/**
+ * The partial plan for a `changed` snapshot check, or undefined when the
+ * whole workflow must be planned (see `affectedJobs` and `rebuildPlan`).
+ */
+export function partialPlan(workflow: Workflow, config: ConfigObject, check: Extract<SnapshotCheck, { kind: 'changed' }>): PartialRun | undefined {
+  const { snapshot, plan: snapshotPlan } = check;
+  const paths = snapshot.files.map((f) => f[0]);
+  const changed = new Set(check.changedFiles);
+  const exists = (f: number): boolean => (changed.has(f) ? check.stampOf(paths[f]!) !== null : snapshot.files[f]![1] !== null);
+  const affected = affectedJobs(snapshotPlan, paths, check.changedFiles, exists);
+  if (!affected) return undefined;
+  const plan = rebuildPlan(workflow, config, affected.jobs);
+  if (!plan) return undefined;
+  const byLevel = new Map<number, { levelText: string; upToDate: number }>();
+  for (const [name, count] of affected.outside) {
+    const rule = workflow.rules.get(name);
+    if (!rule) return undefined;
+    const l = byLevel.get(rule.level);
+    if (l) l.upToDate += count;
+    else byLevel.set(rule.level, { levelText: rule.levelText, upToDate: count });
+  }
+  const outside = [...byLevel].sort((a, b) => a[0] - b[0]).map(([level, l]) => ({ level, levelText: l.levelText, toRun: 0, upToDate: l.upToDate }));
+  return { plan, outside, outsideByRule: affected.outside };
+}
