@@ -13,14 +13,13 @@ import { asJobId, asRelPath, type JobId } from '../ir/ids.js';
 import type { ConfigObject, TargetSpec, Workflow } from '../ir/model.js';
 import type { Job, Plan } from '../ir/plan.js';
 import { createPlanState } from './compile.js';
-import { jobName, type JobRec, type PlanState, type RuleInfo } from './context.js';
+import { buildJob } from './build-job.js';
+import { jobName, type PlanState, type RuleInfo } from './context.js';
 import { discoverSources } from './discovery.js';
 import { expandRules } from './expand.js';
 import { byteOrder, createNodeFileSystem, type FileSystem } from './fs.js';
 import { describeCycles, ruleGraph, ruleOrder, topologicalJobOrder } from './graph.js';
 import { collectNeeded } from './needed.js';
-import { renderTemplate } from './patterns.js';
-import { defaultLogPath, renderCommand } from './render.js';
 import { selectTargets } from './targets.js';
 
 export type { FileSystem } from './fs.js';
@@ -108,50 +107,6 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
     diagnostics: state.diagnostics,
   };
   return { plan: result, diagnostics: state.diagnostics };
-}
-
-/** The `params` of a job whose rule declares none (shared, never mutated). */
-const NO_PARAMS: Readonly<Record<string, never>> = Object.freeze({});
-
-/**
- * Turn a candidate job into a plain {@link Job} (`deps` sorted by id,
- * `depIndex` their positions in the plan); fails only when a placeholder has
- * no value. Shared with {@link rebuildPlan}.
- */
-export function buildJob(state: PlanState, rec: JobRec, id: JobId, deps: JobId[], depIndex: number[]): { ok: true; job: Job } | { ok: false; reason: string } {
-  const { rule, values } = rec;
-  const model = rule.model;
-  const { inputs, outputs } = rec;
-  const logPath = rule.log ? renderTemplate(rule.log, values) : defaultLogPath(rule, values);
-  const params = rule.params ?? NO_PARAMS;
-  const rendered = renderCommand(rule.pieces, { rule, values, inputs, outputs, params, config: state.config, logPath });
-  if (!rendered.ok) return rendered;
-  const wildcards: Record<string, string> = {};
-  rule.wildcards.forEach((w, i) => (wildcards[w] = values[i]!));
-  // Optional keys are added only when present (one object, no spread temporaries: 60,000 jobs).
-  const job: { -readonly [K in keyof Job]: Job[K] } = {
-    id,
-    rule: model.name,
-    level: model.level,
-    levelText: model.levelText,
-    wildcards,
-    inputs,
-    outputs,
-    command: rendered.command,
-    params,
-    ruleDigest: rule.digest,
-    cores: model.cores,
-    retries: model.retries,
-    logPath: asRelPath(logPath),
-    hasDeclaredLog: rule.log !== undefined,
-    deps,
-    depIndex,
-  };
-  if (model.memBytes !== undefined) job.memBytes = model.memBytes;
-  if (model.timeoutMs !== undefined) job.timeoutMs = model.timeoutMs;
-  if (rule.metrics) job.metricsPath = asRelPath(renderTemplate(rule.metrics, values));
-  if (model.slurm) job.slurm = model.slurm;
-  return { ok: true, job };
 }
 
 /**

@@ -5,7 +5,8 @@
  * `store/uptodate-plan.ts`), render each job exactly as {@link plan} would
  * (command, log path, params, resources) and link the dependencies among
  * them. Valid only while the plan it came from still stands (same workflow,
- * config, targets and source listing): the caller checks that.
+ * config, targets and source listing; spec §6 "Up to date" is then decided
+ * for these jobs alone): the caller checks that.
  *
  * Pure: reads no file and runs nothing.
  */
@@ -17,9 +18,9 @@ import { createPlanState } from './compile.js';
 import { jobName } from './context.js';
 import { jobOutput } from './expand.js';
 import { byteOrder, createNodeFileSystem } from './fs.js';
-import { buildJob } from './index.js';
+import { buildJob } from './build-job.js';
 
-/** One job to rebuild. */
+/** One job to rebuild, as a previous plan had it (the snapshot's record, `store/uptodate-plan.ts`). */
 export interface RebuildJob {
   readonly rule: string;
   /** Wildcard values in the rule's wildcard order. */

@@ -11,6 +11,7 @@
  */
 import { asRelPath } from '../ir/ids.js';
 import type { JobInput, Plan } from '../ir/plan.js';
+import type { RebuildJob } from '../planner/rebuild.js';
 
 /** An input's kind as the plan records it: `[name, product, gather]`, null when absent. */
 export type InputKind = readonly [name: string | null, product: string | null, gather: 0 | 1];
@@ -70,25 +71,10 @@ export function encodePlan(plan: Plan, fileIndex: (path: string) => number): Sna
   return { rules, inputKinds, jobs };
 }
 
-/** A job of the snapshot's plan, decoded for the planner to rebuild it (`planner/rebuild.ts`). */
-export interface AffectedJob {
-  readonly rule: string;
-  /** Wildcard values in the rule's order. */
-  readonly values: readonly string[];
-  /** The plan's input records, in the job's input order. */
-  readonly inputs: readonly JobInput[];
-  /** Output paths, in declaration order. */
-  readonly outputs: readonly string[];
-  /** Positions (in {@link PartialPlan.jobs}, always earlier) of the affected jobs producing its inputs, ascending, no duplicates. */
-  readonly deps: readonly number[];
-  /** True when the job produces a requested target. */
-  readonly target: boolean;
-}
-
 /** The jobs a change can affect, and how many of each rule are known up to date. */
 export interface PartialPlan {
-  /** In plan order (topological). */
-  readonly jobs: readonly AffectedJob[];
+  /** In plan order (topological), decoded for the planner to rebuild (`planner/rebuild.ts`). */
+  readonly jobs: readonly RebuildJob[];
   /** Per rule with jobs outside {@link jobs}: how many (each up to date). */
   readonly outside: ReadonlyMap<string, number>;
 }
@@ -137,7 +123,7 @@ export function affectedJobs(plan: SnapshotPlan, paths: readonly string[], chang
   }
 
   const position = new Int32Array(n).fill(-1);
-  const jobs: AffectedJob[] = [];
+  const jobs: RebuildJob[] = [];
   const outside = new Map<string, number>();
   for (let j = 0; j < n; j++) {
     const [rule, values, inputs, kinds, outputs, target] = plan.jobs[j]!;
