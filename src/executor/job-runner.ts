@@ -13,8 +13,12 @@ export interface JobSpec {
   readonly command: string;
   /** Working directory: the workflow root. */
   readonly cwd: string;
-  /** File that receives stdout and stderr, appended to (its directory exists). */
+  /** The attempt's log (its directory exists): the runner starts it with {@link logHeader}, then appends stdout and stderr. */
   readonly logFile: string;
+  /** First line of this attempt's log, newline included (`=== wf: JOB attempt N/M, ISO-TIME ===`). */
+  readonly logHeader: string;
+  /** True on a first attempt: the runner truncates the log; a retry appends to it. */
+  readonly logTruncate: boolean;
   /** Wall-clock limit in ms; absent = none. */
   readonly timeoutMs?: number;
   /** The job's rule (cluster runners name jobs after it). */

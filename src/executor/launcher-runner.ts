@@ -1,22 +1,37 @@
 /**
  * The one place that runs local jobs (STYLE §1): a {@link JobRunner} that
  * hands each attempt to a small, long-lived bash **launcher** process, one
- * per job in flight. Each job runs as `bash -euo pipefail -c COMMAND`
+ * per job in flight. Each job runs as `bash -euo pipefail -c COMMAND` would
  * (spec §3 "Shell") in the workflow directory, in its own process group,
- * stdin from /dev/null, stdout and stderr appended to the job's log.
- * Timeouts and aborts terminate the whole group: SIGTERM, then SIGKILL
- * after a grace period.
+ * stdin from /dev/null, its log started with the attempt's header line and
+ * then receiving stdout and stderr. Timeouts and aborts terminate the whole
+ * group: SIGTERM, then SIGKILL after a grace period.
  *
  * Why launchers: on Linux, Node's `child_process.spawn` forks the whole
- * wf process and blocks until the child has exec'd, 2–3 ms per job at wf's
+ * wf process and blocks until the child has exec'd, 2–4 ms per job at wf's
  * 100–200 MB (docs/performance.md). bash is already required to run jobs,
  * forks in a fraction of that from its few MB, and does so off wf's event
  * loop. The launchers themselves are started with execa.
  *
- * Launcher protocol (stdin, NUL-terminated fields per job): `cwd`, `log`,
- * `command`. Replies on stdout, one line each: `S PID` once the job's
- * group leader exists (PID = process group id, `set -m`), then `E STATUS`
- * when it has exited (bash's `$?`: 128+N when killed by signal N).
+ * How a job runs ({@link jobMode}): the launcher forks a subshell, which
+ * starts the log, enters the directory, sets `+m -euo pipefail` and
+ * evaluates the command. A forked clean bash behaves as a fresh
+ * `bash -euo pipefail -c` (same options `$-`, `$0`, `SHLVL`, environment,
+ * signal dispositions, no inherited traps or functions) and saves a bash
+ * start per job (~2 ms of CPU, a third of a trivial job). What a fork
+ * cannot reproduce is the shell's identity: `$$`, `$PPID`, `BASH_*`
+ * variables, `LINENO`, `$0`. A command that mentions any of these, and
+ * every command when `BASH_ENV` is set (sourced by every `bash -c`), gets
+ * a real `exec bash -euo pipefail -c COMMAND` instead.
+ *
+ * Launcher protocol (stdin, one {@link frame} per job): `mode`, `cwd`,
+ * `log`, `header`, `command`. `mode` is two letters: `f` (fork and
+ * evaluate) or `x` (exec a fresh bash), then `w` (truncate the log) or `a`
+ * (append: a retry). Replies on stdout, one line each: `S PID` once the
+ * job's group leader exists (PID = process group id, `set -m`), then
+ * `E STATUS LEFT` when it has exited: bash's `$?` (128+N when killed by
+ * signal N), and LEFT = 1 when other processes of its group are still
+ * alive (background children), else 0.
  */
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
@@ -31,18 +46,65 @@ export interface LauncherRunnerOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** The launcher: job control on (`set -m`, so each job leads its own process group), one job at a time. */
-const LAUNCHER_SCRIPT = `set -m
-while IFS= read -r -d '' cwd && IFS= read -r -d '' log && IFS= read -r -d '' cmd; do
-  ( cd -- "$cwd" && exec bash -euo pipefail -c "$cmd" ) </dev/null >>"$log" 2>&1 &
-  printf 'S %d\\n' "$!"
-  wait "$!"
-  printf 'E %d\\n' "$?"
+/**
+ * The launcher: job control on (`set -m`, so each job leads its own process
+ * group), one job at a time. It parses in the C locale (byte offsets, and
+ * `read -N` takes a whole job in one or two reads where `read -d` reads a
+ * byte per system call); each job's subshell restores the caller's `LC_ALL`
+ * first.
+ */
+const LAUNCHER_SCRIPT = `__wf_lc=\${LC_ALL+x}\${LC_ALL-}
+LC_ALL=C
+set -m
+while IFS= read -r -N 10 __wf_len && IFS= read -r -N "$((10#$__wf_len))" __wf_job; do
+  __wf_f=(\${__wf_job%%$'\\n'*})
+  __wf_job=\${__wf_job#*$'\\n'}
+  (
+    if [ -n "$__wf_lc" ]; then LC_ALL=\${__wf_lc#x}; else unset -v LC_ALL; fi
+    __wf_log=\${__wf_job:\${__wf_f[1]}:\${__wf_f[2]}}
+    if [ "\${__wf_f[0]:1:1}" = a ]; then exec >>"$__wf_log" 2>&1; else exec >"$__wf_log" 2>&1; fi
+    printf '%s' "\${__wf_job:$((__wf_f[1] + __wf_f[2])):\${__wf_f[3]}}"
+    __wf_cwd=\${__wf_job:0:\${__wf_f[1]}}
+    [ "$PWD" = "$__wf_cwd" ] || cd -- "$__wf_cwd" || exit 1
+    __wf_cmd=\${__wf_job:$((__wf_f[1] + __wf_f[2] + __wf_f[3]))}
+    [ "\${__wf_f[0]:0:1}" = f ] || exec bash -euo pipefail -c "$__wf_cmd"
+    set +m -euo pipefail
+    eval "unset -v __wf_lc __wf_len __wf_job __wf_f __wf_log __wf_cwd __wf_cmd __wf_pid __wf_status __wf_left; $__wf_cmd"
+  ) </dev/null &
+  __wf_pid=$!
+  printf 'S %d\\n' "$__wf_pid"
+  wait "$__wf_pid"
+  __wf_status=$?
+  if kill -0 -- "-$__wf_pid" 2>/dev/null; then __wf_left=1; else __wf_left=0; fi
+  printf 'E %d %d\\n' "$__wf_status" "$__wf_left"
 done
 `;
 
+/** One job in the launcher's framing: 10 decimal digits (byte length of the rest), `MODE LCWD LLOG LHEADER\n`, then the four texts. */
+function frame(mode: string, spec: JobSpec): string {
+  const rest = `${mode} ${Buffer.byteLength(spec.cwd)} ${Buffer.byteLength(spec.logFile)} ${Buffer.byteLength(spec.logHeader)}\n${spec.cwd}${spec.logFile}${spec.logHeader}${spec.command}`;
+  return `${String(Buffer.byteLength(rest)).padStart(10, '0')}${rest}`;
+}
+
+/**
+ * Words that let a command observe which process runs it: `$$`, `${$}`,
+ * `PPID`, any `BASH_` variable (`BASH_SUBSHELL`, `BASH_EXECUTION_STRING`, …),
+ * `LINENO`, `$0`, `${0}`.
+ */
+const SHELL_IDENTITY = /\$\$|\$\{[#!]?\$|PPID|BASH_|LINENO|\$\{?[#!]?0/;
+
+/**
+ * How the launcher runs `command`: `'fork'` (a forked clean bash evaluates
+ * it) unless the command can observe the difference (see
+ * {@link SHELL_IDENTITY}) or `bashEnv` is set, then `'exec'` (a fresh
+ * `bash -euo pipefail -c`). Spec §3 "Shell".
+ */
+export function jobMode(command: string, bashEnv: boolean): 'fork' | 'exec' {
+  return bashEnv || SHELL_IDENTITY.test(command) ? 'exec' : 'fork';
+}
+
 /** A reply line of a launcher. */
-type Reply = { readonly kind: 'S' | 'E'; readonly value: number };
+type Reply = { readonly kind: 'S' | 'E'; readonly value: number; readonly groupLeft: boolean };
 
 /** One launcher process and the reply handler of the job it is running. */
 interface Launcher {
@@ -80,8 +142,9 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   const running = new Set<number>();
   const idle: Launcher[] = [];
   const all = new Set<Launcher>();
+  const bashEnv = Boolean(options.env?.BASH_ENV ?? process.env.BASH_ENV);
 
-  async function startLauncher(): Promise<Launcher> {
+  async function startLauncher(cwd: string): Promise<Launcher> {
     // Loaded on first use: a no-op run never pays for execa (STYLE §7).
     const { execa } = await import('execa');
     const child = execa('bash', ['-c', LAUNCHER_SCRIPT], {
@@ -92,6 +155,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       reject: false,
       cleanup: false,
       buffer: false,
+      cwd, // the jobs' directory: the subshells need no `cd` (which would set OLDPWD)
       ...(options.env ? { env: { ...options.env } } : {}),
     });
     const l: Launcher = {
@@ -118,7 +182,10 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
         const line = partial.slice(0, nl);
         partial = partial.slice(nl + 1);
         const kind = line[0];
-        if (kind === 'S' || kind === 'E') l.onReply?.({ kind, value: Number(line.slice(2)) });
+        if (kind === 'S' || kind === 'E') {
+          const [value, left] = line.slice(2).split(' ');
+          l.onReply?.({ kind, value: Number(value), groupLeft: left === '1' });
+        }
       }
     });
     const died = (): void => {
@@ -133,15 +200,16 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     return l;
   }
 
-  /** Send one job to a launcher; resolves with the job's status, or null when the launcher died. */
-  function launch(l: Launcher, spec: JobSpec, onStart: (pgid: number) => void): Promise<number | null> {
+  /** Send one job to a launcher; resolves with the job's exit reply, or null when the launcher died. */
+  function launch(l: Launcher, spec: JobSpec, onStart: (pgid: number) => void): Promise<Reply | null> {
     return new Promise((resolve) => {
       l.onReply = (r) => {
         if (r === null) resolve(null);
         else if (r.kind === 'S') onStart(r.value);
-        else resolve(r.value);
+        else resolve(r);
       };
-      l.stdin.write(`${spec.cwd}\0${spec.logFile}\0${spec.command}\0`);
+      const mode = `${jobMode(spec.command, bashEnv) === 'fork' ? 'f' : 'x'}${spec.logTruncate ? 'w' : 'a'}`;
+      l.stdin.write(frame(mode, spec));
     });
   }
 
@@ -152,7 +220,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       }
       let l: Launcher;
       try {
-        l = idle.pop() ?? (await startLauncher());
+        l = idle.pop() ?? (await startLauncher(spec.cwd));
       } catch (e) {
         return { exitCode: null, signal: null, timedOut: false, aborted: false, error: `could not start bash: ${(e as Error).message}` };
       }
@@ -174,7 +242,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
         terminate();
       };
       try {
-        const status = await launch(l, spec, (id) => {
+        const exit = await launch(l, spec, (id) => {
           pgid = id;
           running.add(id);
           control.onSpawn?.(id);
@@ -187,7 +255,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
           if (control.signal.aborted) onAbort();
           else control.signal.addEventListener('abort', onAbort, { once: true });
         });
-        if (status === null) {
+        if (exit === null) {
           // The launcher died under the job (e.g. the job killed its parent): leave nothing of the job running.
           if (pgid !== undefined) {
             killGroup(pgid, 'SIGKILL');
@@ -197,16 +265,18 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
           return { exitCode: null, signal: null, timedOut, aborted, reason: 'the bash launcher running it died (did the job kill its parent?); its process group was killed' };
         }
         if (pgid !== undefined) {
-          // The leader is gone; make sure nothing of its group outlives the job
-          // (background children would otherwise keep writing outputs).
-          if (!terminating) killGroup(pgid, 'SIGTERM');
-          const deadline = Date.now() + grace;
-          while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-          if (groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
+          if (exit.groupLeft) {
+            // The leader is gone but not its group: nothing of the job may outlive
+            // it (background children would otherwise keep writing outputs).
+            if (!terminating) killGroup(pgid, 'SIGTERM');
+            const deadline = Date.now() + grace;
+            while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+            if (groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
+          }
           running.delete(pgid);
         }
-        const signal = signalOfStatus(status);
-        return { exitCode: signal === null ? status : null, signal, timedOut, aborted };
+        const signal = signalOfStatus(exit.value);
+        return { exitCode: signal === null ? exit.value : null, signal, timedOut, aborted };
       } finally {
         if (killTimer) clearTimeout(killTimer);
         if (timeoutTimer) clearTimeout(timeoutTimer);

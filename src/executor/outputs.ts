@@ -58,13 +58,17 @@ export function protectOutputs(job: Job, stamps: StampCache): void {
   }
 }
 
+/** The header line of an attempt's log, newline included: `=== wf: JOB attempt N/M, ISO-TIME ===`. */
+export function logHeader(id: string, attempt: number, maxAttempts: number): string {
+  return `=== wf: ${id} attempt ${attempt}/${maxAttempts}, ${new Date().toISOString()} ===\n`;
+}
+
 /**
- * Start (attempt 1: truncate) or continue the job's log with a header line:
- * `=== wf: JOB attempt N/M, ISO-TIME ===`. The directory must exist ({@link prepareOutputs}).
+ * Start (truncate) or continue (append) a log with its header line, for
+ * runners whose jobs cannot do it themselves. The directory must exist ({@link prepareOutputs}).
  */
-export function writeLogHeader(absLog: string, id: string, attempt: number, maxAttempts: number): void {
-  const line = `=== wf: ${id} attempt ${attempt}/${maxAttempts}, ${new Date().toISOString()} ===\n`;
-  writeFileSync(absLog, line, { flag: attempt === 1 ? 'w' : 'a' });
+export function writeLogHeader(absLog: string, header: string, truncate: boolean): void {
+  writeFileSync(absLog, header, { flag: truncate ? 'w' : 'a' });
 }
 
 /** The last `maxLines` lines of a log (reads at most the last 16 KiB); [] when unreadable. */

@@ -12,7 +12,7 @@ import type { Job } from '../ir/plan.js';
 import type { ExecEvent } from './events.js';
 import { inputPaths, stableJson } from './freshness.js';
 import type { JobOutcome, JobRunner, JobSpec } from './job-runner.js';
-import { formatDuration, prepareOutputs, protectOutputs, readLogTail, removeOutputs, verifyOutputs, writeLogHeader } from './outputs.js';
+import { formatDuration, logHeader, prepareOutputs, protectOutputs, readLogTail, removeOutputs, verifyOutputs } from './outputs.js';
 import type { KnownHash, StampCache } from './stamps.js';
 import type { DoneRecord, FileEntry, StateRecord, StateStore } from './state-store.js';
 
@@ -95,13 +95,15 @@ export function readMetrics(job: Job, absPath: string): { values?: Record<string
   return { values, ...(dropped.length > 0 ? { warning: bad(`has non-numeric entries, ignored: ${dropped.join(', ')}`) } : {}) };
 }
 
-/** The {@link JobSpec} of `job` (also used by `--executor slurm --dry-run` to print the sbatch lines). */
-export function jobSpecOf(job: Job, root: string, absLog: string): JobSpec {
+/** The {@link JobSpec} of attempt `attempt` of `job` (also used by `--executor slurm --dry-run` to print the sbatch lines). */
+export function jobSpecOf(job: Job, root: string, absLog: string, attempt = 1, maxAttempts = 1 + Math.max(0, job.retries)): JobSpec {
   return {
     id: job.id,
     command: job.command,
     cwd: root,
     logFile: absLog,
+    logHeader: logHeader(job.id, attempt, maxAttempts),
+    logTruncate: attempt === 1,
     ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
     rule: job.rule,
     wildcards: job.wildcards,
@@ -142,12 +144,11 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
       store.append({ t: 'failed', id: job.id, code: last.code, exitCode: null, signal: null, reason: last.reason, logPath: job.logPath, endTime: Date.now() });
       break;
     }
-    writeLogHeader(absLog, job.id, attempt, maxAttempts);
     store.append({ t: 'started', id: job.id, at: Date.now(), attempt });
     emit({ kind: 'job-started', id: job.id, rule: job.rule, attempt, maxAttempts });
     const t0 = performance.now();
     const outcome = await ctx.runner.run(
-      jobSpecOf(job, ctx.root, absLog),
+      jobSpecOf(job, ctx.root, absLog, attempt, maxAttempts),
       {
         signal,
         onSpawn: (pgid) => store.appendSoon({ t: 'spawned', id: job.id, pgid, at: Date.now() }),

@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { JobOutcome, JobRunner, JobSpec, RunControl } from '../job-runner.js';
+import { writeLogHeader } from '../outputs.js';
 import { createExecaCommands, type SlurmCommands, type SlurmProgram } from './commands.js';
 import { createPoller } from './poller.js';
 import { outcomeOf } from './states.js';
@@ -209,6 +210,12 @@ export function createSlurmRunner(options: SlurmRunnerOptions): SlurmRunner {
       return new Promise<JobOutcome>((resolve) => {
         const e: Entry = { spec, control, resolve, phase: 'queued', cancel: false };
         if (control.signal.aborted) return resolve(ABORTED);
+        try {
+          // The log starts here; the job's output is appended to it (--open-mode=append).
+          writeLogHeader(spec.logFile, spec.logHeader, spec.logTruncate);
+        } catch (err) {
+          return resolve(fail(`could not start its log ${spec.logFile}: ${(err as Error).message}`));
+        }
         control.signal.addEventListener(
           'abort',
           () => {

@@ -3,6 +3,9 @@
  * state → outcome mapping, squeue parsing, sbatch flags, and that polling is
  * one batched squeue call per interval however many jobs are in flight.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobId } from '../../../src/ir/ids.js';
 import type { JobSpec } from '../../../src/executor/job-runner.js';
@@ -43,11 +46,16 @@ function fakeCluster(final: (id: number) => { state: string; code: number }, tic
   return { cmds, calls, log };
 }
 
+/** Where the runner starts the jobs' logs (the cluster is fake, the logs are real files). */
+const logs = mkdtempSync(join(tmpdir(), 'wf-slurm-logs-'));
+
 const spec = (i: number, extra: Partial<JobSpec> = {}): JobSpec => ({
   id: `r[i=${i}]` as JobId,
   command: `echo ${i} > out/${i}.txt`,
   cwd: '/w',
-  logFile: `/w/.wf/logs/r/i=${i}.log`,
+  logFile: join(logs, `i=${i}.log`),
+  logHeader: `=== wf: r[i=${i}] attempt 1/1 ===\n`,
+  logTruncate: true,
   rule: 'r',
   wildcards: { i: String(i) },
   cores: 1,
@@ -79,7 +87,7 @@ describe('sbatch flags', () => {
   it('maps cores, mem and timeout, names the job after rule and wildcards, and lets the rule override the command line', () => {
     const args = sbatchArgs(spec(3, { memBytes: 2 * 1024 ** 3, timeoutMs: 61_000, slurm: { partition: 'big' } }), { partition: 'debug', qos: 'low' });
     expect(args).toEqual(
-      expect.arrayContaining(['--job-name=wf-r-3', '--cpus-per-task=1', '--mem=2048M', '--time=2', '--partition=big', '--qos=low', '--chdir=/w', '--export=ALL', '--parsable', '--output=/w/.wf/logs/r/i=3.log']),
+      expect.arrayContaining(['--job-name=wf-r-3', '--cpus-per-task=1', '--mem=2048M', '--time=2', '--partition=big', '--qos=low', '--chdir=/w', '--export=ALL', '--parsable', `--output=${join(logs, 'i=3.log')}`]),
     );
     expect(timeMinutes(60_000)).toBe(1);
     expect(jobName({ id: 'x' as JobId, rule: 'cal', wildcards: { f: 'a b', o: '1/2' } })).toBe('wf-cal-a_b-1_2');
@@ -98,6 +106,8 @@ describe('the SLURM runner with a fake cluster', () => {
     expect(outcomes.every((o) => o.exitCode === 0)).toBe(true);
     expect(calls.sbatch).toBe(50);
     expect(calls.squeue).toBe(3);
+    // The runner starts each job's log with its header; the cluster appends to it.
+    expect(readFileSync(join(logs, 'i=7.log'), 'utf8')).toBe('=== wf: r[i=7] attempt 1/1 ===\n');
     expect(runner.stats().polls).toBe(3);
   });
 
