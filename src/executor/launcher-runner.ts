@@ -22,7 +22,9 @@
  * cannot reproduce is the shell's identity: `$$`, `$PPID`, `BASH_*`
  * variables, `LINENO`, `$0`. A command that mentions any of these, and
  * every command when `BASH_ENV` is set (sourced by every `bash -c`), gets
- * a real `exec bash -euo pipefail -c COMMAND` instead.
+ * a real `exec bash -euo pipefail -c COMMAND` instead. Visible otherwise:
+ * the shell variable `__wf_cmd` (the command) and bash's wording of a
+ * syntax error (`bash: eval: line N:` for `bash: -c: line 1:`).
  *
  * Launcher protocol (stdin, one {@link frame} per job): `mode`, `cwd`,
  * `log`, `header`, `command`. `mode` is two letters: `f` (fork and
@@ -68,8 +70,9 @@ while IFS= read -r -N 10 __wf_len && IFS= read -r -N "$((10#$__wf_len))" __wf_jo
     [ "$PWD" = "$__wf_cwd" ] || cd -- "$__wf_cwd" || exit 1
     __wf_cmd=\${__wf_job:$((__wf_f[1] + __wf_f[2] + __wf_f[3]))}
     [ "\${__wf_f[0]:0:1}" = f ] || exec bash -euo pipefail -c "$__wf_cmd"
+    unset -v __wf_lc __wf_len __wf_job __wf_f __wf_log __wf_cwd __wf_pid __wf_status __wf_left
     set +m -euo pipefail
-    eval "unset -v __wf_lc __wf_len __wf_job __wf_f __wf_log __wf_cwd __wf_cmd __wf_pid __wf_status __wf_left; $__wf_cmd"
+    eval "$__wf_cmd"
   ) </dev/null &
   __wf_pid=$!
   printf 'S %d\\n' "$__wf_pid"

@@ -1,0 +1,73 @@
+/**
+ * The local runner's launchers with real bash (spec §3 "Shell"): a forked
+ * clean bash evaluates a command as `bash -euo pipefail -c` would; commands
+ * that can observe the shell's identity get a fresh `bash -c`; the runner
+ * starts the log with the attempt's header; byte framing survives UTF-8.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JobId } from '../../../src/ir/ids.js';
+import type { JobSpec } from '../../../src/executor/job-runner.js';
+import { createLauncherRunner, jobMode } from '../../../src/executor/launcher-runner.js';
+import { tempRoot } from '../../helpers/fs.js';
+
+/** Run `command` once in a fresh directory; returns the directory, the exit code and the log. */
+async function runOne(command: string, extra: Partial<JobSpec> = {}): Promise<{ dir: string; exitCode: number | null; log: string }> {
+  const dir = tempRoot('wf-launcher-');
+  mkdirSync(join(dir, 'logs'));
+  const runner = createLauncherRunner({ killGraceMs: 500 });
+  const spec: JobSpec = { id: 'j' as JobId, command, cwd: dir, logFile: join(dir, 'logs', 'j.log'), logHeader: '=== header ===\n', logTruncate: true, ...extra };
+  const outcome = await runner.run(spec, { signal: new AbortController().signal });
+  runner.close?.();
+  return { dir, exitCode: outcome.exitCode, log: readFileSync(spec.logFile, 'utf8') };
+}
+
+describe('how a command runs', () => {
+  it('forks a clean bash for plain commands, a fresh bash -c for commands that read $$, $PPID, BASH_*, LINENO or $0', () => {
+    expect(jobMode('mkdir -p L1 && tr a-z A-Z < in > out', false)).toBe('fork');
+    for (const c of ['echo $$', 'echo ${$}', 'kill $PPID', 'echo $BASH_SUBSHELL', 'echo $LINENO', 'echo "$0"', 'echo ${0}']) expect(jobMode(c, false)).toBe('exec');
+    expect(jobMode('echo hi', true)).toBe('exec'); // BASH_ENV is sourced by every bash -c
+  });
+
+  it('gives a forked job the options, arguments and variables of bash -euo pipefail -c', async () => {
+    const cmd = `echo "$-|$#|\${LC_ALL-unset}" > out.txt; (set; declare -f) | grep -c '^__wf_' >> out.txt; echo to-log`;
+    const { dir, exitCode, log } = await runOne(cmd);
+    expect(exitCode).toBe(0);
+    const [flags, leaked] = readFileSync(join(dir, 'out.txt'), 'utf8').trim().split('\n');
+    expect(flags).toBe(`ehuBc|0|${process.env.LC_ALL ?? 'unset'}`);
+    expect(leaked).toBe('1'); // only __wf_cmd, the command itself
+    expect(log).toBe('=== header ===\nto-log\n');
+  });
+
+  it('runs a command that reads $$ in its own bash: $$ is the job group leader', async () => {
+    const { dir, exitCode } = await runOne(`echo $$ > out.txt; cut -d' ' -f5 /proc/$$/stat >> out.txt`);
+    expect(exitCode).toBe(0);
+    const [pid, pgid] = readFileSync(join(dir, 'out.txt'), 'utf8').trim().split('\n');
+    expect(pid).toBe(pgid);
+  });
+
+  it('stops at the first failing command and reports its status, as -e does', async () => {
+    const { dir, exitCode } = await runOne('echo one > a.txt; false; echo two > b.txt');
+    expect(exitCode).toBe(1);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('one\n');
+    expect(() => readFileSync(join(dir, 'b.txt'))).toThrow();
+    expect((await runOne('cat missing | wc -l > n.txt')).exitCode).toBe(1); // pipefail
+  });
+
+  it('frames commands by bytes: multibyte text and quotes arrive intact', async () => {
+    const { dir, exitCode } = await runOne(`printf '%s\\n' 'héllo wörld ✓' "it's" > 'é a.txt'`);
+    expect(exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'é a.txt'), 'utf8')).toBe("héllo wörld ✓\nit's\n");
+  });
+
+  it('appends a retry to the log instead of truncating it', async () => {
+    const dir = tempRoot('wf-launcher-');
+    const runner = createLauncherRunner();
+    const base = { id: 'j' as JobId, command: 'echo attempt', cwd: dir, logFile: join(dir, 'j.log') };
+    await runner.run({ ...base, logHeader: '=== 1/2 ===\n', logTruncate: true }, { signal: new AbortController().signal });
+    await runner.run({ ...base, logHeader: '=== 2/2 ===\n', logTruncate: false }, { signal: new AbortController().signal });
+    runner.close?.();
+    expect(readFileSync(join(dir, 'j.log'), 'utf8')).toBe('=== 1/2 ===\nattempt\n=== 2/2 ===\nattempt\n');
+  });
+});
