@@ -28,9 +28,9 @@ export interface PartialRun {
  */
 export function partialPlan(workflow: Workflow, config: ConfigObject, check: Extract<SnapshotCheck, { kind: 'changed' }>): PartialRun | undefined {
   const { snapshot, plan: snapshotPlan } = check;
-  const paths = snapshot.files.map((f) => f[0]);
+  const paths = snapshot.paths;
   const changed = new Set(check.changedFiles);
-  const exists = (f: number): boolean => (changed.has(f) ? check.stampOf(paths[f]!) !== null : snapshot.files[f]![1] !== null);
+  const exists = (f: number): boolean => (changed.has(f) ? check.stampOf(paths[f]!) !== null : snapshot.mtimes[f] !== null);
   const affected = affectedJobs(snapshotPlan, paths, check.changedFiles, exists);
   if (!affected) return undefined;
   const plan = rebuildPlan(workflow, config, affected.jobs);

@@ -11,7 +11,7 @@
  * wf process and blocks until the child has exec'd, 2–4 ms per job at wf's
  * 100–200 MB (docs/performance.md). bash is already required to run jobs,
  * forks in a fraction of that from its few MB, and does so off wf's event
- * loop. The launchers themselves are started with execa.
+ * loop. The launchers themselves are started with `child_process.spawn`.
  *
  * How a job runs ({@link jobMode}): the launcher forks a subshell, which
  * starts the log, enters the directory, sets `+m -euo pipefail` and
@@ -35,6 +35,7 @@
  * signal N), and LEFT = 1 when other processes of its group are still
  * alive (background children), else 0.
  */
+import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { killGroup } from './process-group.js';
@@ -147,19 +148,14 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   const all = new Set<Launcher>();
   const bashEnv = Boolean(options.env?.BASH_ENV ?? process.env.BASH_ENV);
 
-  async function startLauncher(cwd: string): Promise<Launcher> {
-    // Loaded on first use: a no-op run never pays for execa (STYLE §7).
-    const { execa } = await import('execa');
-    const child = execa('bash', ['-c', LAUNCHER_SCRIPT], {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'ignore', // bash's own job-status chatter ("Killed"); jobs write to their logs
+  function startLauncher(cwd: string): Launcher {
+    // node:child_process, not execa: importing execa costs ~40 ms, more than a
+    // touch-one run's jobs, for two pipes and a detached process.
+    const child = spawn('bash', ['-c', LAUNCHER_SCRIPT], {
+      stdio: ['pipe', 'pipe', 'ignore'], // stderr: bash's own job-status chatter ("Killed"); jobs write to their logs
       detached: true, // its own group: a terminal's Ctrl-C reaches wf, which decides
-      reject: false,
-      cleanup: false,
-      buffer: false,
       cwd, // the jobs' directory: the subshells need no `cd` (which would set OLDPWD)
-      ...(options.env ? { env: { ...options.env } } : {}),
+      env: options.env ? { ...process.env, ...options.env } : process.env,
     });
     const l: Launcher = {
       stdin: child.stdin!,
@@ -198,7 +194,8 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       l.onReply?.(null);
     };
     l.stdin.on('error', died);
-    void child.then(died, died);
+    child.on('error', died); // bash could not be started
+    child.on('close', died); // after its stdout is drained: a last reply is never lost
     all.add(l);
     return l;
   }
@@ -223,7 +220,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       }
       let l: Launcher;
       try {
-        l = idle.pop() ?? (await startLauncher(spec.cwd));
+        l = idle.pop() ?? startLauncher(spec.cwd);
       } catch (e) {
         return { exitCode: null, signal: null, timedOut: false, aborted: false, error: `could not start bash: ${(e as Error).message}` };
       }

@@ -135,8 +135,30 @@ CREATE TABLE uptodate_plan (
 );
 `;
 
+/**
+ * Schema 4:
+ * - `uptodate_base`: at most one row, the up-to-date snapshot proper (stamps
+ *   as columns, `store/uptodate.ts`); `uptodate` becomes its small marker (the
+ *   snapshot is valid, and the stamps changed since the base was written).
+ *   Only the marker is deleted by the first write of a run; base and plan are
+ *   replaced by the next full snapshot.
+ * - `files_by_path` indexes outputs only (`role = 1`, what provenance looks up
+ *   by path): a gather's 20,000 `used` rows per attempt no longer land all
+ *   over an index that grows with every attempt.
+ */
+const V4 = `
+CREATE TABLE uptodate_base (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  data TEXT NOT NULL
+);
+DELETE FROM uptodate;
+DELETE FROM uptodate_plan;
+DROP INDEX files_by_path;
+CREATE INDEX files_by_path ON files(path) WHERE role = 1;
+`;
+
 /** The migrations, oldest first; `MIGRATIONS[i]` upgrades user_version i → i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
 
 /** The schema version this wf writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -171,8 +171,7 @@ class SqliteRunStore implements RunStore {
     const { info } = run;
     this.#db.transaction(() => {
       // State changes from here on: the up-to-date snapshot no longer describes it.
-      w.db.prepare('DELETE FROM uptodate').run();
-      w.db.prepare('DELETE FROM uptodate_plan').run();
+      w.db.prepare('DELETE FROM uptodate').run(); // the snapshot's marker: its base and plan rows stay, unusable without it
       // We hold the workflow lock: a run still marked running was killed.
       w.db.prepare(`UPDATE runs SET outcome = 'crashed' WHERE outcome = 'running'`).run();
       const res = w.db

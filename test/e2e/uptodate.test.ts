@@ -105,6 +105,35 @@ describe('the up-to-date snapshot', () => {
     expect(dryRunJobs((await wf(dir, ['run', '-n'])).stdout)).toEqual(['gather']);
   });
 
+  it('after a partial run keeps its base and records only the changed stamps; a full run writes a new base', async () => {
+    const rows = (): { base: { id: string; paths: string[] }; marker: { base: string; delta: [number, string | null, number][] } } => {
+      const db = new Database(join(dir, '.wf/wf.db'), { readonly: true });
+      try {
+        const text = (sql: string): string => db.prepare(sql).pluck().get() as string;
+        return { base: JSON.parse(text('SELECT data FROM uptodate_base')), marker: JSON.parse(text('SELECT data FROM uptodate')) };
+      } finally {
+        db.close();
+      }
+    };
+    const before = rows();
+    expect(before.marker).toEqual({ base: before.base.id, delta: [] });
+    rmSync(join(dir, 'L2/all.txt')); // only the gather is affected: a partial run
+    expect((await wf(dir, ['run'])).stderr).toMatch(/1 job\(s\) done/);
+    const after = rows();
+    expect(after.base.id).toBe(before.base.id);
+    expect(after.marker.delta.map(([i]) => after.base.paths[i])).toEqual(['L2/all.txt']);
+    expect((await wf(dir, ['run'])).stderr.trim()).toBe('wf: nothing to do (5 job(s) up to date)');
+    // The delta is applied on top of the base: the next change is measured against both.
+    appendFileSync(join(dir, 'L1/b/up.txt'), 'edited\n');
+    expect(dryRunJobs((await wf(dir, ['run', '-n'])).stdout)).toEqual(['gather']);
+    // A changed source whose job writes a deleted temp output needs the full plan: a new base, no delta.
+    appendFileSync(join(dir, 'raw/a/in.txt'), 'more\n');
+    expect((await wf(dir, ['run'])).exitCode).toBe(0);
+    const full = rows();
+    expect(full.base.id).not.toBe(before.base.id);
+    expect(full.marker).toEqual({ base: full.base.id, delta: [] });
+  });
+
   it('does not rerun anything for a touch alone, as without a snapshot', async () => {
     setMtime(join(dir, 'raw/a/in.txt'), Date.now() / 1000 + 5);
     const r = await wf(dir, ['run']);
