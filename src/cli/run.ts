@@ -39,9 +39,7 @@ export interface RunCommandOptions extends SlurmCliOptions {
 }
 
 /** Run the command; resolves to the exit code. Throws `CliExit` (exit 2) for planning errors. */
-const T = (l: string) => process.env.WF_PHASES && process.stderr.write(`phase ${l} ${performance.now().toFixed(0)}\n`);
 export async function runCommand(targets: readonly string[], opts: RunCommandOptions): Promise<ExitCode> {
-  T('start');
   const jobs = parseJobs(opts.jobs, availableParallelism());
   const triggers = parseTriggers(opts.rerunTriggers);
   const slurm = opts.executor === 'slurm' ? parseSlurmOptions(opts) : undefined;
@@ -53,7 +51,6 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   // The model cache is wf's bookkeeping, not a product: a dry run may refresh it.
   const loaded = await load({ ...opts, cache: 'read-write' });
   const { workflow, config } = loaded;
-  T('loaded');
   const unknownRule = opts.forcerun.find((r) => !workflow.rules.has(r));
   if (unknownRule !== undefined) {
     process.stderr.write(`wf: error[WF2101]: --forcerun names \`${unknownRule}\`, which is not a rule of this workflow\n`);
@@ -99,7 +96,10 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
       return EXIT.ok;
     }
   }
-  T('snapcheck');
+  // Jobs will probably run: start the local launchers now, while the process is small and they can
+  // start up during planning (a fork of wf costs more once its heap holds a plan).
+  const localRunner = opts.dryRun || slurm?.value ? undefined : createLauncherRunner();
+  localRunner?.warm?.(workflow.root, Math.min(jobs.value!, 2));
   // Only stamps changed: plan just the jobs the changed files can affect (cli/partial-plan.ts).
   const partial: PartialRun | undefined = snapshotCheck.kind === 'changed' ? partialPlan(workflow, config, snapshotCheck) : undefined;
   let plan: Plan;
@@ -107,11 +107,11 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   try {
     plan = partial?.plan ?? (await planLoaded(loaded, targets, recorder.fs)).plan;
   } catch (e) {
+    localRunner?.close?.();
     if (lock) releaseLock(lock);
     throw e;
   }
 
-  T('planned');
   const controller = new AbortController();
   // Every running job listens for the abort: with -j 16 that is 16 listeners, not a leak.
   setMaxListeners(0, controller.signal);
@@ -123,12 +123,11 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   };
   // --executor slurm: the shared executor hands every ready job over; the runner limits jobs in flight.
   const slurmRunner = slurm?.value ? await createSlurmRunnerFor(plan.root, slurm.value) : undefined;
-  const runner = slurmRunner ?? createLauncherRunner();
+  const runner = slurmRunner ?? localRunner ?? createLauncherRunner();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   const reporter = await createReporter(plan, reportOptions);
-  T('reporter');
   let store: RunStore;
   try {
     store = openRunStore(plan.root, { info: runInfo(workflow, config, targets), plan });
@@ -138,7 +137,6 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     printDiagnostics([e.diagnostic], new Map(), opts.color, false);
     return EXIT.invalid;
   }
-  T('store');
   try {
     if (slurmRunner && !opts.dryRun) {
       const found = await prepareCluster(slurmRunner, store);
@@ -176,10 +174,8 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
       { runner, store },
       reporter.onEvent,
     );
-    T('executed');
     if (!opts.dryRun) store.endRun(runOutcome(summary), summarizeRun(workflow, plan, summary, partial?.outsideByRule));
     reporter.finish(summary);
-    T('reported');
     if (slurmRunner && opts.dryRun) await printSbatchLines(plan, summary.notStarted, slurm!.value!);
     if (summary.interrupted) return EXIT.interrupted;
     return summary.failed.length > 0 ? EXIT.jobFailed : EXIT.ok;
@@ -190,6 +186,5 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     if (lock) releaseLock(lock);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    T('closed');
   }
 }

@@ -73,6 +73,8 @@ export interface JobOutcome {
 /** Runs job attempts. `run` never rejects: failures come back as a {@link JobOutcome}. */
 export interface JobRunner {
   run(spec: JobSpec, control: RunControl): Promise<JobOutcome>;
+  /** Get ready for `count` jobs in `cwd` ahead of the first one (start helper processes); optional. */
+  warm?(cwd: string, count: number): void;
   /** Kill every running process group at once (a second Ctrl-C), skipping the grace period. */
   forceKill?(): void;
   /** Release what the runner keeps between jobs (helper processes); called once, after the last job. */

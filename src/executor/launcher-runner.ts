@@ -288,6 +288,17 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
         }
       }
     },
+    warm(cwd: string, count: number): void {
+      try {
+        while (all.size < count) {
+          const l = startLauncher(cwd);
+          l.unref();
+          idle.push(l);
+        }
+      } catch {
+        // The first job reports why bash cannot be started.
+      }
+    },
     forceKill(): void {
       for (const pgid of running) killGroup(pgid, 'SIGKILL');
     },
