@@ -102,6 +102,7 @@ export function createPlanState(
     jobs: [],
     outputs: new Map(),
     unplanned: new Map(),
+    renderedRules: new Set(),
     diagnostics,
   };
 }

@@ -109,6 +109,8 @@ export interface PlanState {
   readonly outputs: Map<string, number>;
   /** Output path → why its job is not planned. */
   readonly unplanned: Map<string, Unplanned>;
+  /** Rules one of whose jobs was rendered when built: their commands render (`build-job.ts`). */
+  readonly renderedRules: Set<RuleInfo>;
   /** Errors and warnings gathered so far. */
   readonly diagnostics: Diagnostic[];
 }
