@@ -76,6 +76,8 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
   const dirty = new Uint8Array(n);
   const reRecord: number[] = [];
   const missingTemps: (RelPath[] | undefined)[] = new Array(n);
+  // One 'upstream' reason per dependency, shared by its dependents (reasons are never mutated).
+  const upstream: (DirtyReason | undefined)[] = new Array(n);
   const forced = new Set(options.forceRules);
   const t = options.rerunTriggers;
 
@@ -89,7 +91,7 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
       // Up to date at the snapshot, and nothing it reads or writes changed since: only upstream can make it run.
       for (const d of index.deps[i]!) {
         if (dirty[d]) {
-          rs.push({ kind: 'upstream', id: plan.jobs[d]!.id });
+          rs.push((upstream[d] ??= { kind: 'upstream', id: plan.jobs[d]!.id }));
           break;
         }
       }
@@ -108,7 +110,7 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
     }
     for (const d of index.deps[i]!) {
       if (dirty[d]) {
-        rs.push({ kind: 'upstream', id: plan.jobs[d]!.id });
+        rs.push((upstream[d] ??= { kind: 'upstream', id: plan.jobs[d]!.id }));
         break;
       }
     }

@@ -44,15 +44,16 @@ export function indexPlan(plan: Plan): PlanIndex {
       deps.push(NONE);
       continue;
     }
-    const ds: number[] = [];
+    // A planned job's own positions are used as they are (no copy per job).
+    const ds: number[] | undefined = job.depIndex ? undefined : [];
     for (let k = 0; k < job.deps.length; k++) {
       const d = job.depIndex ? job.depIndex[k] : indexOf(job.deps[k]!);
       if (d === undefined) continue;
       if (d >= i) throw new Error(`internal error: plan is not in topological order (${job.deps[k]} after ${job.id})`);
-      ds.push(d);
+      ds?.push(d);
       (dependents[d] ??= []).push(i);
     }
-    deps.push(ds);
+    deps.push(ds ?? job.depIndex!);
   }
   for (let i = 0; i < n; i++) dependents[i] ??= NONE as number[];
   const isTarget = new Uint8Array(n);

@@ -24,19 +24,13 @@ import { defaultLogPath, renderCommand } from './render.js';
 const NO_PARAMS: Readonly<Record<string, never>> = Object.freeze({});
 
 /**
- * A planned job. Plain data but for `command` and `logPath`, computed on
- * first read and kept; `toJSON` gives every field, as a plain object would.
+ * A planned job. Its rule's fields are read from the rule, `wildcards`,
+ * `command` and `logPath` are computed on first read and kept (a plan of
+ * 60,000 jobs holds about 10 MB less); `toJSON` gives every field, as a
+ * plain object would. Spreading it (`{ ...job }`) copies only the own
+ * fields: use the fields by name.
  */
 class PlannedJob implements Job {
-  readonly rule: string;
-  readonly level: number;
-  readonly levelText: string;
-  readonly wildcards: Readonly<Record<string, string>>;
-  readonly params: ConfigObject;
-  readonly ruleDigest: string;
-  readonly cores: number;
-  readonly retries: number;
-  readonly hasDeclaredLog: boolean;
   readonly memBytes?: number;
   readonly timeoutMs?: number;
   readonly metricsPath?: RelPath;
@@ -44,6 +38,7 @@ class PlannedJob implements Job {
   readonly #info: RuleInfo;
   readonly #values: readonly string[];
   readonly #config: ConfigObject;
+  #wildcards: Readonly<Record<string, string>> | undefined;
   #logPath: RelPath | undefined;
   #command: string | undefined;
 
@@ -61,22 +56,46 @@ class PlannedJob implements Job {
     this.#info = info;
     this.#values = values;
     this.#config = config;
-    this.rule = model.name;
-    this.level = model.level;
-    this.levelText = model.levelText;
-    const wildcards: Record<string, string> = {};
-    info.wildcards.forEach((w, i) => (wildcards[w] = values[i]!));
-    this.wildcards = wildcards;
-    this.params = info.params ?? NO_PARAMS;
-    this.ruleDigest = info.digest;
-    this.cores = model.cores;
-    this.retries = model.retries;
-    this.hasDeclaredLog = info.log !== undefined;
     // Optional keys only when present (a plain object would not have them either).
     if (model.memBytes !== undefined) this.memBytes = model.memBytes;
     if (model.timeoutMs !== undefined) this.timeoutMs = model.timeoutMs;
     if (info.metrics) this.metricsPath = asRelPath(renderTemplate(info.metrics, values));
     if (model.slurm) this.slurm = model.slurm;
+  }
+
+  // The rule's fields, read from the rule (one copy per rule, not per job).
+  get rule(): string {
+    return this.#info.model.name;
+  }
+  get level(): number {
+    return this.#info.model.level;
+  }
+  get levelText(): string {
+    return this.#info.model.levelText;
+  }
+  get params(): ConfigObject {
+    return this.#info.params ?? NO_PARAMS;
+  }
+  get ruleDigest(): string {
+    return this.#info.digest;
+  }
+  get cores(): number {
+    return this.#info.model.cores;
+  }
+  get retries(): number {
+    return this.#info.model.retries;
+  }
+  get hasDeclaredLog(): boolean {
+    return this.#info.log !== undefined;
+  }
+
+  get wildcards(): Readonly<Record<string, string>> {
+    if (this.#wildcards === undefined) {
+      const wildcards: Record<string, string> = {};
+      this.#info.wildcards.forEach((w, i) => (wildcards[w] = this.#values[i]!));
+      this.#wildcards = wildcards;
+    }
+    return this.#wildcards;
   }
 
   get logPath(): RelPath {
@@ -101,7 +120,8 @@ class PlannedJob implements Job {
   }
 
   toJSON(): Job {
-    return { ...this, command: this.command, logPath: this.logPath };
+    const { id, rule, level, levelText, wildcards, inputs, outputs, command, params, ruleDigest, cores, retries, logPath, hasDeclaredLog, deps, depIndex } = this;
+    return { ...this, id, rule, level, levelText, wildcards, inputs, outputs, command, params, ruleDigest, cores, retries, logPath, hasDeclaredLog, deps, depIndex };
   }
 }
 

@@ -46,6 +46,10 @@ export interface PlanResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** The deps of a job without any (shared by every such job: never mutated). */
+const NO_IDS: JobId[] = [];
+const NO_POSITIONS: number[] = [];
+
 /** The most WF2108 warnings printed per rule before a count line. */
 const MAX_GATHER_WARNINGS = 3;
 
@@ -88,7 +92,7 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
   for (const j of order) {
     const ds = needed.deps[j] ?? [];
     const sorted = ds.length > 1 ? [...ds].sort((a, b) => byteOrder(idOf(a), idOf(b))) : ds;
-    const built = buildJob(state, state.jobs[j]!, idOf(j), sorted.map(idOf), sorted.map((d) => position[d]!));
+    const built = sorted.length === 0 ? buildJob(state, state.jobs[j]!, idOf(j), NO_IDS, NO_POSITIONS) : buildJob(state, state.jobs[j]!, idOf(j), sorted.map(idOf), sorted.map((d) => position[d]!));
     position[j] = jobs.length;
     if (built.ok) jobs.push(built.job);
     else if (!renderFailed.has(state.jobs[j]!.rule)) {
