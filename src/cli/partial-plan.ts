@@ -20,6 +20,8 @@ export interface PartialRun {
   readonly outside: readonly LevelCount[];
   /** Jobs left out, per rule. */
   readonly outsideByRule: ReadonlyMap<string, number>;
+  /** The snapshot files the partial plan's jobs read or write, and the changed ones (indices): all whose stamps the run can know anew. */
+  readonly touchedFiles: readonly number[];
 }
 
 /**
@@ -44,5 +46,5 @@ export function partialPlan(workflow: Workflow, config: ConfigObject, check: Ext
     else byLevel.set(rule.level, { levelText: rule.levelText, upToDate: count });
   }
   const outside = [...byLevel].sort((a, b) => a[0] - b[0]).map(([level, l]) => ({ level, levelText: l.levelText, toRun: 0, upToDate: l.upToDate }));
-  return { plan, outside, outsideByRule: affected.outside };
+  return { plan, outside, outsideByRule: affected.outside, touchedFiles: [...new Set([...check.changedFiles, ...affected.files])] };
 }

@@ -167,7 +167,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
           writeSnapshot(
             plan.root,
             partial && snapshotCheck.kind === 'changed'
-              ? refreshSnapshot(snapshotCheck, stampOf)
+              ? refreshSnapshot(snapshotCheck, stampOf, partial.touchedFiles)
               : buildSnapshot(key, plan, byLevel, recorder.observed, stampOf),
           ),
       },

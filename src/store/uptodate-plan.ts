@@ -77,6 +77,8 @@ export interface PartialPlan {
   readonly jobs: readonly RebuildJob[];
   /** Per rule with jobs outside {@link jobs}: how many (each up to date). */
   readonly outside: ReadonlyMap<string, number>;
+  /** The files {@link jobs} read or write (indices into the snapshot's paths, ascending): all a run of them can change. */
+  readonly files: readonly number[];
 }
 
 /** Beyond this share of all jobs, planning everything is as cheap and better trodden. */
@@ -125,6 +127,7 @@ export function affectedJobs(plan: SnapshotPlan, paths: readonly string[], chang
   const position = new Int32Array(n).fill(-1);
   const jobs: RebuildJob[] = [];
   const outside = new Map<string, number>();
+  const touched = new Set<number>();
   for (let j = 0; j < n; j++) {
     const [rule, values, inputs, kinds, outputs, target] = plan.jobs[j]!;
     const name = plan.rules[rule]!;
@@ -150,8 +153,10 @@ export function affectedJobs(plan: SnapshotPlan, paths: readonly string[], chang
     }
     position[j] = jobs.length;
     jobs.push({ rule: name, values, inputs: records, outputs: outputs.map((f) => paths[f]!), deps: [...deps].sort((a, b) => a - b), target: target === 1 });
+    for (const f of inputs) touched.add(f);
+    for (const f of outputs) touched.add(f);
   }
-  return { jobs, outside };
+  return { jobs, outside, files: [...touched].sort((a, b) => a - b) };
 }
 
 /** A {@link JobInput} with its optional keys present only when set (the planner's shape). */

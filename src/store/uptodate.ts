@@ -193,25 +193,28 @@ function maxDelta(files: number): number {
 
 /**
  * The snapshot after a run of a partial plan (`uptodate-plan.ts`) left every
- * job up to date: the same plan and observations, each file's stamp as
- * `stampOfPath` now knows it (the run's memo: changed and rewritten files).
- * Stored as the changes against the base while they are few ({@link maxDelta}),
- * else as a new base.
+ * job up to date: the same plan and observations; the stamps of the files
+ * the run could change (`touched`: indices of the changed files and of those
+ * its jobs read or write) as `stampOfPath` now knows them (the run's memo),
+ * every other one as recorded. Stored as the changes against the base while
+ * they are few ({@link maxDelta}), else as a new base. O(files + touched).
  */
-export function refreshSnapshot(check: Extract<SnapshotCheck, { kind: 'changed' }>, stampOfPath: (path: string) => Stamp | null): SnapshotRows {
+export function refreshSnapshot(
+  check: Extract<SnapshotCheck, { kind: 'changed' }>,
+  stampOfPath: (path: string) => Stamp | null,
+  touched: Iterable<number>,
+): SnapshotRows {
   const { snapshot, base } = check;
+  const mtimes = [...snapshot.mtimes];
+  const sizes = [...snapshot.sizes];
+  for (const i of touched) {
+    const s = stampOfPath(snapshot.paths[i]!);
+    mtimes[i] = s ? s.mtimeNs : null;
+    sizes[i] = s ? s.size : 0;
+  }
   const delta: StampDelta[] = [];
-  const mtimes: (string | null)[] = [];
-  const sizes: number[] = [];
-  snapshot.paths.forEach((p, i) => {
-    const s = stampOfPath(p);
-    const m = s ? s.mtimeNs : null;
-    const size = s ? s.size : 0;
-    mtimes.push(m);
-    sizes.push(size);
-    if (m !== base.mtimes[i] || size !== base.sizes[i]) delta.push([i, m, size]);
-  });
-  if (delta.length <= maxDelta(snapshot.paths.length)) return { kind: 'delta', marker: { base: snapshot.id, delta } };
+  for (let i = 0; i < mtimes.length; i++) if (mtimes[i] !== base.mtimes[i] || sizes[i] !== base.sizes[i]) delta.push([i, mtimes[i]!, sizes[i]!]);
+  if (delta.length <= maxDelta(mtimes.length)) return { kind: 'delta', marker: { base: snapshot.id, delta } };
   return { kind: 'full', snapshot: { ...snapshot, id: randomUUID(), mtimes, sizes }, plan: check.planText };
 }
 
