@@ -32,7 +32,9 @@ const RENDER_INTERVAL_MS = 100;
  */
 export class Reporter {
   readonly #opts: ReporterOptions;
-  readonly #levelOf: Map<string, string>;
+  readonly #plan: Plan | undefined;
+  /** Job id → level text, built on the first finished job (a dry run of 300,000 jobs never needs it). */
+  #levelOf: Map<string, string> | undefined;
   readonly #levels = new Map<string, LevelProgress>();
   readonly #running = new Set<string>();
   readonly #logTails = new Map<string, readonly string[]>();
@@ -46,7 +48,7 @@ export class Reporter {
   /** Use {@link createReporter}, which loads only the output module the mode needs. */
   constructor(plan: Plan | undefined, opts: ReporterOptions, sinks: { json?: pino.Logger; live?: ReturnType<typeof createLogUpdate> }) {
     this.#opts = opts;
-    this.#levelOf = new Map(plan?.jobs.map((j) => [j.id as string, j.levelText]));
+    this.#plan = plan;
     this.#json = sinks.json;
     this.#live = sinks.live;
   }
@@ -144,6 +146,7 @@ export class Reporter {
   #finish(id: string): void {
     this.#running.delete(id);
     this.#done += 1;
+    this.#levelOf ??= new Map(this.#plan?.jobs.map((j) => [j.id as string, j.levelText]));
     const level = this.#levels.get(this.#levelOf.get(id) ?? '');
     if (level) level.done += 1;
   }

@@ -31,10 +31,11 @@ const NO_PARAMS: Readonly<Record<string, never>> = Object.freeze({});
  * fields: use the fields by name.
  */
 class PlannedJob implements Job {
-  readonly memBytes?: number;
-  readonly timeoutMs?: number;
-  readonly metricsPath?: RelPath;
-  readonly slurm?: SlurmOptions;
+  // `declare`: set only when present, so most jobs carry none of them (no undefined slots).
+  declare readonly memBytes?: number;
+  declare readonly timeoutMs?: number;
+  declare readonly metricsPath?: RelPath;
+  declare readonly slurm?: SlurmOptions;
   readonly #info: RuleInfo;
   readonly #values: readonly string[];
   readonly #config: ConfigObject;
