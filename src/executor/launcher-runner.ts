@@ -17,14 +17,17 @@
  * starts the log, enters the directory, sets `+m -euo pipefail` and
  * evaluates the command. A forked clean bash behaves as a fresh
  * `bash -euo pipefail -c` (same options `$-`, `$0`, `SHLVL`, environment,
- * signal dispositions, no inherited traps or functions) and saves a bash
+ * signal dispositions, no inherited traps or functions; `$SECONDS` reset
+ * and `$_` set to bash's path, as a new shell has them) and saves a bash
  * start per job (~2 ms of CPU, a third of a trivial job). What a fork
  * cannot reproduce is the shell's identity: `$$`, `$PPID`, `BASH_*`
  * variables, `LINENO`, `$0`. A command that mentions any of these, and
  * every command when `BASH_ENV` is set (sourced by every `bash -c`), gets
  * a real `exec bash -euo pipefail -c COMMAND` instead. Visible otherwise:
  * the shell variable `__wf_cmd` (the command) and bash's wording of a
- * syntax error (`bash: eval: line N:` for `bash: -c: line 1:`).
+ * syntax error (`bash: eval: line N:` for `bash: -c: line 1:`), and `$!`
+ * before the command starts a background job (the previous job's subshell,
+ * where `bash -c` has it unset).
  *
  * Launcher protocol (stdin, one {@link frame} per job): `mode`, `cwd`,
  * `log`, `header`, `command`. `mode` is two letters: `f` (fork and
@@ -73,6 +76,8 @@ while IFS= read -r -N 10 __wf_len && IFS= read -r -N "$((10#$__wf_len))" __wf_jo
     [ "\${__wf_f[0]:0:1}" = f ] || exec bash -euo pipefail -c "$__wf_cmd"
     unset -v __wf_lc __wf_len __wf_job __wf_f __wf_log __wf_cwd __wf_pid __wf_status __wf_left
     set +m -euo pipefail
+    SECONDS=0
+    : "$BASH"
     eval "$__wf_cmd"
   ) </dev/null &
   __wf_pid=$!

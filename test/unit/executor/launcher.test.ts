@@ -40,6 +40,18 @@ describe('how a command runs', () => {
     expect(log).toBe('=== header ===\nto-log\n');
   });
 
+  it('starts $SECONDS at 0 and $_ at bash\'s path in a forked job, however long its launcher has lived', async () => {
+    const dir = tempRoot('wf-launcher-');
+    const runner = createLauncherRunner();
+    const base = { id: 'j' as JobId, cwd: dir, logFile: join(dir, 'j.log'), logHeader: '', logTruncate: true };
+    await runner.run({ ...base, command: 'sleep 1.2' }, { signal: new AbortController().signal });
+    await runner.run({ ...base, command: 'echo "$_ $SECONDS" > out.txt' }, { signal: new AbortController().signal });
+    runner.close?.();
+    const [path, seconds] = readFileSync(join(dir, 'out.txt'), 'utf8').trim().split(' ');
+    expect(path).toMatch(/\/bash$/);
+    expect(seconds).toBe('0');
+  });
+
   it('runs a command that reads $$ in its own bash: $$ is the job group leader', async () => {
     const { dir, exitCode } = await runOne(`echo $$ > out.txt; cut -d' ' -f5 /proc/$$/stat >> out.txt`);
     expect(exitCode).toBe(0);
