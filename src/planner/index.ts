@@ -92,7 +92,8 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
   for (const j of order) {
     const ds = needed.deps[j] ?? [];
     const sorted = ds.length > 1 ? [...ds].sort((a, b) => byteOrder(idOf(a), idOf(b))) : ds;
-    const built = sorted.length === 0 ? buildJob(state, state.jobs[j]!, idOf(j), NO_IDS, NO_POSITIONS) : buildJob(state, state.jobs[j]!, idOf(j), sorted.map(idOf), sorted.map((d) => position[d]!));
+    const none = sorted.length === 0;
+    const built = buildJob(state, state.jobs[j]!, idOf(j), none ? NO_IDS : sorted.map(idOf), none ? NO_POSITIONS : sorted.map((d) => position[d]!));
     position[j] = jobs.length;
     if (built.ok) jobs.push(built.job);
     else if (!renderFailed.has(state.jobs[j]!.rule)) {

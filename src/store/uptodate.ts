@@ -258,7 +258,7 @@ export function writeSnapshot(root: string, rows: SnapshotRows): void {
  */
 export async function checkSnapshot(root: string, key: string, stats: Map<string, PathStat | undefined>): Promise<SnapshotCheck> {
   const none = { kind: 'none' } as const;
-  let snapshot: { -readonly [K in keyof UpToDateSnapshot]: UpToDateSnapshot[K] };
+  let snapshot: UpToDateSnapshot;
   let marker: SnapshotMarker;
   try {
     const db = openDb(root, false);
