@@ -9,6 +9,7 @@
 import type { LevelCount } from '../executor/index.js';
 import type { ConfigObject, Workflow } from '../ir/model.js';
 import type { Plan } from '../ir/plan.js';
+import type { Stamp } from '../executor/stamps.js';
 import { rebuildPlan } from '../planner/index.js';
 import { affectedJobs } from '../store/uptodate-plan.js';
 import type { SnapshotCheck } from '../store/uptodate.js';
@@ -22,6 +23,11 @@ export interface PartialRun {
   readonly outsideByRule: ReadonlyMap<string, number>;
   /** The snapshot files the partial plan's jobs read or write, and the changed ones (indices): all whose stamps the run can know anew. */
   readonly touchedFiles: readonly number[];
+  /**
+   * The stamp the snapshot check found for each of {@link touchedFiles} (null: absent; undefined for
+   * any other path), for the executor's freshness scan: it need not stat them again.
+   */
+  readonly priorStamps: (path: string) => Stamp | null | undefined;
 }
 
 /**
@@ -46,5 +52,13 @@ export function partialPlan(workflow: Workflow, config: ConfigObject, check: Ext
     else byLevel.set(rule.level, { levelText: rule.levelText, upToDate: count });
   }
   const outside = [...byLevel].sort((a, b) => a[0] - b[0]).map(([level, l]) => ({ level, levelText: l.levelText, toRun: 0, upToDate: l.upToDate }));
-  return { plan, outside, outsideByRule: affected.outside, touchedFiles: [...new Set([...check.changedFiles, ...affected.files])] };
+  const touchedFiles = [...new Set([...check.changedFiles, ...affected.files])];
+  // Only the files the jobs use: a map of all 80,000 snapshot stamps would cost more than the jobs' own scan.
+  const prior = new Map<string, Stamp | null>();
+  for (const f of touchedFiles) {
+    const path = paths[f]!;
+    const m = snapshot.mtimes[f];
+    prior.set(path, changed.has(f) ? (check.stampOf(path) ?? null) : m === null || m === undefined ? null : { mtimeNs: m, size: snapshot.sizes[f]! });
+  }
+  return { plan, outside, outsideByRule: affected.outside, touchedFiles, priorStamps: (path) => prior.get(path) };
 }

@@ -156,7 +156,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
         rerunTriggers: triggers.value!,
         signal: controller.signal,
         ...(snapshotCheck.kind === 'changed'
-          ? { priorStamps: snapshotCheck.stampOf, changedSince: snapshotCheck.changed }
+          ? { priorStamps: partial?.priorStamps ?? snapshotCheck.stampOf, changedSince: snapshotCheck.changed }
           : {
               priorStamps: (path: string) => {
                 const st = plannerStats.get(path);

@@ -126,7 +126,7 @@ function digest(text: string): string {
 }
 
 /** Version of the snapshot's shape: part of the key, so a snapshot of another shape never matches. */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** The snapshot key: SHA-256 of the parts and {@link FORMAT}, the workflow files by their stamps. */
 export function snapshotKey(parts: SnapshotKeyParts): string {

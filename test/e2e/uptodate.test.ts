@@ -249,3 +249,28 @@ describe('a run after only some files changed (partial plan from the snapshot)',
     expect((await wf(dir, ['run'])).stderr).toMatch(/nothing to do \(16 job/);
   });
 });
+
+describe('a partial run of a wide gather', () => {
+  it('reruns the 4 affected jobs of 150 and records every file the gather used, in input order', async () => {
+    const dir = tempDir('wf-wide-');
+    const obs = Array.from({ length: 150 }, (_, i) => `obs${String(i).padStart(3, '0')}`);
+    writeFiles(dir, { 'workflow.wf': CHAIN, ...Object.fromEntries(obs.map((o) => [`raw/${o}/telem.dat`, `${o} line\n`])) });
+    expect((await wf(dir, ['run'])).exitCode).toBe(0);
+    appendFileSync(join(dir, 'raw/obs077/telem.dat'), 'changed\n');
+    const r = await wf(dir, ['run']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/wf: 4 job\(s\) done in [\d.]+ s, 447 up to date/);
+    const db = new Database(join(dir, '.wf/wf.db'), { readonly: true });
+    try {
+      const attempts = db.prepare(`SELECT id FROM jobs WHERE job = 'l3' AND status = 'done' ORDER BY id`).pluck().all() as number[];
+      expect(attempts).toHaveLength(2);
+      const rows = db.prepare('SELECT role, path, size FROM files WHERE job_row = ? ORDER BY rowid').all(attempts[1]) as { role: number; path: string; size: number }[];
+      expect(rows.filter((f) => f.role === 0).map((f) => f.path)).toEqual(obs.map((o) => `L2/${o}/src.dat`));
+      expect(rows.filter((f) => f.role === 1).map((f) => f.path)).toEqual(['L3/catalog.dat']);
+      expect(rows.find((f) => f.path === 'L2/obs077/src.dat')!.size).toBe('OBS077 LINE\n'.length);
+    } finally {
+      db.close();
+    }
+    expect((await wf(dir, ['run'])).stderr.trim()).toBe('wf: nothing to do (451 job(s) up to date)');
+  });
+});
