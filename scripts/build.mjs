@@ -6,7 +6,9 @@
  * is most of a no-op run). Native addons stay external.
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -21,6 +23,8 @@ await build({
   target: 'node20',
   sourcemap: true,
   external: ['better-sqlite3'],
+  // wf's version, so that a run need not find and read package.json (src/util/version.ts).
+  define: { WF_BUNDLED_VERSION: JSON.stringify(version) },
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: { js: "import { createRequire as __wfCreateRequire } from 'node:module'; const require = __wfCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -96,9 +96,10 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
       return EXIT.ok;
     }
   }
-  // Jobs will probably run: start the local launchers now, while the process is small and they can
-  // start up during planning (a fork of wf costs more once its heap holds a plan). At most two:
-  // each costs wf ~5 ms, and a run of a few jobs may not use more; the others start on demand.
+  // Jobs will probably run: start a local launcher now, while the process is small and it can
+  // start up during planning (a fork of wf costs more once its heap holds a plan). At most two are
+  // warmed, the second while the first job runs: each costs wf ~5 ms, and a run of a few jobs may
+  // not use more; the others start on demand.
   const localRunner = opts.dryRun || slurm?.value ? undefined : createLauncherRunner();
   localRunner?.warm?.(workflow.root, Math.min(jobs.value!, 2));
   // Only stamps changed: plan just the jobs the changed files can affect (cli/partial-plan.ts).

@@ -151,6 +151,9 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   const running = new Set<number>();
   const idle: Launcher[] = [];
   const all = new Set<Launcher>();
+  /** Launchers {@link JobRunner.warm} asked for beyond the first, started after the first job is handed over. */
+  let warmLater: { readonly cwd: string; readonly count: number } | undefined;
+  let closed = false;
   const bashEnv = Boolean(options.env?.BASH_ENV ?? process.env.BASH_ENV);
 
   function startLauncher(cwd: string): Launcher {
@@ -215,7 +218,25 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       };
       const mode = `${jobMode(spec.command, bashEnv) === 'fork' ? 'f' : 'x'}${spec.logTruncate ? 'w' : 'a'}`;
       l.stdin.write(frame(mode, spec));
+      if (warmLater) {
+        const { cwd, count } = warmLater;
+        warmLater = undefined;
+        setImmediate(() => fill(cwd, count));
+      }
     });
+  }
+
+  /** Start idle launchers in `cwd` until there are `count` in all (none after {@link JobRunner.close}). */
+  function fill(cwd: string, count: number): void {
+    try {
+      while (!closed && all.size < count) {
+        const l = startLauncher(cwd);
+        l.unref();
+        idle.push(l);
+      }
+    } catch {
+      // The first job reports why bash cannot be started.
+    }
   }
 
   return {
@@ -294,20 +315,17 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       }
     },
     warm(cwd: string, count: number): void {
-      try {
-        while (all.size < count) {
-          const l = startLauncher(cwd);
-          l.unref();
-          idle.push(l);
-        }
-      } catch {
-        // The first job reports why bash cannot be started.
-      }
+      // One now; the others once the first job has been handed over, while it runs (a spawn blocks wf for
+      // ~5-10 ms: a touch-one run's first job is often alone, and its dependents then start on warm launchers).
+      fill(cwd, 1);
+      if (count > 1) warmLater = { cwd, count };
     },
     forceKill(): void {
       for (const pgid of running) killGroup(pgid, 'SIGKILL');
     },
     close(): void {
+      closed = true;
+      warmLater = undefined;
       for (const l of all) l.stdin.end();
       all.clear();
       idle.length = 0;

@@ -31,7 +31,7 @@ import type { LevelCount } from '../executor/events.js';
 import type { Plan } from '../ir/plan.js';
 import type { Stamp } from '../executor/stamps.js';
 import { createNodeFileSystem, memoizedStat, statPath, type FsObservations, type PathStat } from '../planner/fs.js';
-import { openDb } from './db.js';
+import { openDb, type Db } from './db.js';
 import { scanInWorker, WORKER_MIN_FILES, type StampChange } from './stamp-scan.js';
 import { encodePlan, type SnapshotPlan } from './uptodate-plan.js';
 
@@ -257,22 +257,32 @@ export function writeSnapshot(root: string, rows: SnapshotRows): void {
  * needed, does not take them again.
  */
 export async function checkSnapshot(root: string, key: string, stats: Map<string, PathStat | undefined>): Promise<SnapshotCheck> {
+  let db: Db | undefined;
+  try {
+    db = openDb(root, false);
+  } catch {
+    return { kind: 'none' };
+  }
+  if (!db) return { kind: 'none' };
+  try {
+    return await checkAgainst(db, root, key, stats);
+  } finally {
+    db.close();
+  }
+}
+
+/** {@link checkSnapshot} with the database open (one connection for the marker, base and plan rows). */
+async function checkAgainst(db: Db, root: string, key: string, stats: Map<string, PathStat | undefined>): Promise<SnapshotCheck> {
   const none = { kind: 'none' } as const;
   let snapshot: UpToDateSnapshot;
   let marker: SnapshotMarker;
   try {
-    const db = openDb(root, false);
-    if (!db) return none;
-    try {
-      const markerText = db.prepare('SELECT data FROM uptodate WHERE id = 1').pluck().get() as string | undefined;
-      if (markerText === undefined) return none;
-      const baseText = db.prepare('SELECT data FROM uptodate_base WHERE id = 1').pluck().get() as string | undefined;
-      if (baseText === undefined) return none;
-      marker = JSON.parse(markerText) as SnapshotMarker;
-      snapshot = JSON.parse(baseText) as UpToDateSnapshot;
-    } finally {
-      db.close();
-    }
+    const markerText = db.prepare('SELECT data FROM uptodate WHERE id = 1').pluck().get() as string | undefined;
+    if (markerText === undefined) return none;
+    const baseText = db.prepare('SELECT data FROM uptodate_base WHERE id = 1').pluck().get() as string | undefined;
+    if (baseText === undefined) return none;
+    marker = JSON.parse(markerText) as SnapshotMarker;
+    snapshot = JSON.parse(baseText) as UpToDateSnapshot;
   } catch {
     return none;
   }
@@ -336,7 +346,7 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
   }
   if (changed.size === 0) return { kind: 'valid', snapshot };
   if (snapshot.heads.some((h) => changed.has(h))) return none;
-  const planText = readPlanRow(root);
+  const planText = readPlanRow(db);
   if (planText === undefined) return none;
   let recorded: Map<string, Stamp | null> | undefined;
   const stampOf = (path: string): Stamp | null | undefined => {
@@ -352,15 +362,9 @@ export async function checkSnapshot(root: string, key: string, stats: Map<string
 }
 
 /** The `uptodate_plan` row's JSON text, or undefined when there is none or it cannot be read. */
-function readPlanRow(root: string): string | undefined {
+function readPlanRow(db: Db): string | undefined {
   try {
-    const db = openDb(root, false);
-    if (!db) return undefined;
-    try {
-      return (db.prepare('SELECT data FROM uptodate_plan WHERE id = 1').pluck().get() as string | undefined) ?? undefined;
-    } finally {
-      db.close();
-    }
+    return (db.prepare('SELECT data FROM uptodate_plan WHERE id = 1').pluck().get() as string | undefined) ?? undefined;
   } catch {
     return undefined;
   }
