@@ -12,12 +12,12 @@
  * before the job's process is launched); `appendSoon` records are batched
  * into the next commit, at most {@link BATCH_MS} later.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JobId } from '../ir/ids.js';
 import type { Job, Plan } from '../ir/plan.js';
 import type { FileEntry, StateRecord, StateStore } from '../executor/state-store.js';
 import { openDb, type Db } from './db.js';
-import type { Statement } from 'better-sqlite3';
 import type { RunInfo, RunOutcome } from './schema.js';
 
 /** What the run being recorded is: metadata for its `runs` row and the plan its job ids come from. */
