@@ -18,6 +18,23 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 let sqlite: typeof Database | undefined;
 const loadSqlite = (): typeof Database => (sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
 
+/**
+ * Options naming better-sqlite3's compiled addon by path (its `nativeBinding` option): its default
+ * lookup, the `bindings` package, reads a stack trace and tries a dozen candidate paths, 3–8 ms of a
+ * run here. Empty (the default lookup) when the addon is not at its usual place.
+ */
+let addonOptions: Database.Options | undefined;
+function sqliteOptions(): Database.Options {
+  if (addonOptions === undefined) {
+    try {
+      addonOptions = { nativeBinding: createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node') };
+    } catch {
+      addonOptions = {};
+    }
+  }
+  return addonOptions;
+}
+
 /** File name of the run database inside `.wf/`. */
 export const DB_FILE = 'wf.db';
 
@@ -52,7 +69,7 @@ export function openDb(root: string, create: boolean): Db | undefined {
   }
   let db: Db | undefined;
   try {
-    db = new (loadSqlite())(file);
+    db = new (loadSqlite())(file, sqliteOptions());
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
