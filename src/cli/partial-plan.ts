@@ -37,9 +37,7 @@ export interface PartialRun {
 export function partialPlan(workflow: Workflow, config: ConfigObject, check: Extract<SnapshotCheck, { kind: 'changed' }>): PartialRun | undefined {
   const { snapshot, plan: snapshotPlan } = check;
   const paths = snapshot.paths;
-  const changed = new Set(check.changedFiles);
-  const exists = (f: number): boolean => (changed.has(f) ? check.stampOf(paths[f]!) !== null : snapshot.mtimes[f] !== null);
-  const affected = affectedJobs(snapshotPlan, paths, check.changedFiles, exists);
+  const affected = affectedJobs(snapshotPlan, paths, check.changedFiles, (f) => check.stampAt(f) !== null);
   if (!affected) return undefined;
   const plan = rebuildPlan(workflow, config, affected.jobs);
   if (!plan) return undefined;
@@ -55,10 +53,6 @@ export function partialPlan(workflow: Workflow, config: ConfigObject, check: Ext
   const touchedFiles = [...new Set([...check.changedFiles, ...affected.files])];
   // Only the files the jobs use: a map of all 80,000 snapshot stamps would cost more than the jobs' own scan.
   const prior = new Map<string, Stamp | null>();
-  for (const f of touchedFiles) {
-    const path = paths[f]!;
-    const m = snapshot.mtimes[f];
-    prior.set(path, changed.has(f) ? (check.stampOf(path) ?? null) : m === null || m === undefined ? null : { mtimeNs: m, size: snapshot.sizes[f]! });
-  }
+  for (const f of touchedFiles) prior.set(paths[f]!, check.stampAt(f));
   return { plan, outside, outsideByRule: affected.outside, touchedFiles, priorStamps: (path) => prior.get(path) };
 }

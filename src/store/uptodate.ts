@@ -85,7 +85,8 @@ export type SnapshotRows =
  * - `valid`: nothing changed, the run has nothing to do;
  * - `changed`: the plan is the same and only the stamps of `changed` differ
  *   (`changedFiles`: their indices in `snapshot.paths`, ascending);
- *   `stampOf` gives every snapshot path's current stamp (undefined: not a snapshot path).
+ *   `stampAt` gives the current stamp of the snapshot file at an index (null: absent),
+ *   `stampOf` that of a snapshot path (undefined: not a snapshot path).
  *   `snapshot` holds the stamps as they were recorded (base and delta applied),
  *   `base` the base's own, against which {@link refreshSnapshot} makes its delta.
  */
@@ -101,6 +102,7 @@ export type SnapshotCheck =
       readonly planText: string;
       readonly changed: ReadonlySet<string>;
       readonly changedFiles: readonly number[];
+      readonly stampAt: (file: number) => Stamp | null;
       readonly stampOf: (path: string) => Stamp | null | undefined;
     };
 
@@ -360,17 +362,21 @@ async function checkAgainst(db: Db, root: string, key: string, stats: Map<string
   if (planText === undefined) return none;
   plan ??= parsePlan(planText);
   if (plan === undefined) return none;
-  let recorded: Map<string, Stamp | null> | undefined;
+  const changedIndices = new Set(changedFiles);
+  const stampAt = (f: number): Stamp | null =>
+    changedIndices.has(f) ? (changed.get(paths[f]!) ?? null) : mtimes[f] === null ? null : { mtimeNs: mtimes[f]!, size: sizes[f]! };
+  let index: Map<string, number> | undefined;
   const stampOf = (path: string): Stamp | null | undefined => {
     const c = changed.get(path);
     if (c !== undefined || changed.has(path)) return c;
-    if (!recorded) {
-      recorded = new Map();
-      paths.forEach((p, i) => recorded!.set(p, mtimes[i] === null ? null : { mtimeNs: mtimes[i]!, size: sizes[i]! }));
+    if (!index) {
+      index = new Map();
+      paths.forEach((p, i) => index!.set(p, i));
     }
-    return recorded.get(path);
+    const f = index.get(path);
+    return f === undefined ? undefined : stampAt(f);
   };
-  return { kind: 'changed', snapshot, base, plan, planText, changed: new Set(changed.keys()), changedFiles, stampOf };
+  return { kind: 'changed', snapshot, base, plan, planText, changed: new Set(changed.keys()), changedFiles, stampAt, stampOf };
 }
 
 /** The snapshot's plan from its row's text; undefined when the text is not JSON. */
