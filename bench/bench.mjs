@@ -31,13 +31,14 @@ const PEERS_DIR = process.env.WF_BENCH_PEERS ?? resolve(REPO, '../shared/bench/p
 const GEN = join(PEERS_DIR, 'gen.py');
 const WORK = resolve(args.work ?? join(REPO, 'bench/work'));
 const OUT = resolve(args.out ?? join(REPO, 'bench/results'));
-const WF = join(REPO, 'dist/cli/main.js');
+// wf as users start it: bin/wf (the package's `bin`), which starts Node on dist/cli/main.js.
+const WF = join(REPO, 'bin/wf');
 
 if (!existsSync(GEN)) fail(`peer kit not found at ${PEERS_DIR} (set WF_BENCH_PEERS to the folder holding gen.py)`);
-if (!existsSync(WF)) fail('dist/cli/main.js is missing: run `npm run build` first');
+if (!existsSync(join(REPO, 'dist/cli/main.js'))) fail('dist/cli/main.js is missing: run `npm run build` first');
 
 const TOOLS = {
-  wf: { build: ['node', WF, 'run', '-j', '2'], dry: ['node', WF, 'run', '-n', '-j', '2'], state: ['.wf'] },
+  wf: { build: [WF, 'run', '-j', '2'], dry: [WF, 'run', '-n', '-j', '2'], state: ['.wf'] },
   make: { build: ['make', '-j2'], dry: ['make', '-n'], state: [] },
   ninja: { build: ['ninja', '-j2'], dry: ['ninja', '-n', '-j2'], state: ['.ninja_log', '.ninja_deps'] },
   snakemake: { build: ['snakemake', '--cores', '2', '--quiet'], dry: ['snakemake', '-n', '--cores', '2', '--quiet'], state: ['.snakemake'] },

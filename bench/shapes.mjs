@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
-const WF = join(REPO, 'dist/cli/main.js');
+const WF = join(REPO, 'bin/wf');
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = argv.indexOf(name);
@@ -119,7 +119,7 @@ function tree(name, shape, n) {
 }
 
 function dryRun(dir) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'node', WF, 'run', '-n'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', WF, 'run', '-n'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`wf run -n failed in ${dir}:\n${r.stderr.slice(-3000)}`);
   const [wall, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
   const m = /would run (\d+) of (\d+)/.exec(r.stdout);

@@ -3,8 +3,8 @@
 # e.g. ./run.sh -j 4, ./run.sh -n --explain, ./run.sh L2
 set -euo pipefail
 here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-wf="$here/../../dist/cli/main.js"
-[ -f "$wf" ] || { echo "run.sh: $wf not found; build first (npm run build)" >&2; exit 2; }
+wf="$here/../../bin/wf"
+[ -f "$here/../../dist/cli/main.js" ] || { echo "run.sh: dist/cli/main.js not found; build first (npm run build)" >&2; exit 2; }
 "$here/setup.sh"
 cd "$here"
-exec node "$wf" run "$@"
+exec "$wf" run "$@"

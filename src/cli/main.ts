@@ -7,6 +7,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliExit, EXIT } from './exit-codes.js';
 import { wfVersion } from '../util/version.js';
+import { restoreNodeEnv } from './node-env.js';
+
+// Before anything can start a child process: jobs see the environment wf was given (bin/wf).
+restoreNodeEnv();
 
 const version = wfVersion();
 
