@@ -159,7 +159,10 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   function startLauncher(cwd: string): Launcher {
     // node:child_process, not execa: importing execa costs ~40 ms, more than a
     // touch-one run's jobs, for two pipes and a detached process.
-    const child = spawn('bash', ['-c', LAUNCHER_SCRIPT], {
+    // --norc: bash reads ~/.bashrc even when not interactive if its stdin is a socket (as this
+    // pipe is) and SHLVL is unset or 0 (cron, systemd, CI runners): jobs would inherit whatever it
+    // sets (PATH, aliases), unlike `bash -c`, and it can cost 100+ ms (pyenv init) per launcher.
+    const child = spawn('bash', ['--norc', '-c', LAUNCHER_SCRIPT], {
       stdio: ['pipe', 'pipe', 'ignore'], // stderr: bash's own job-status chatter ("Killed"); jobs write to their logs
       detached: true, // its own group: a terminal's Ctrl-C reaches wf, which decides
       cwd, // the jobs' directory: the subshells need no `cd` (which would set OLDPWD)

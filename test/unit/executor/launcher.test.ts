@@ -4,7 +4,7 @@
  * that can observe the shell's identity get a fresh `bash -c`; the runner
  * starts the log with the attempt's header; byte framing survives UTF-8.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobId } from '../../../src/ir/ids.js';
@@ -81,5 +81,17 @@ describe('how a command runs', () => {
     await runner.run({ ...base, logHeader: '=== 2/2 ===\n', logTruncate: false }, { signal: new AbortController().signal });
     runner.close?.();
     expect(readFileSync(join(dir, 'j.log'), 'utf8')).toBe('=== 1/2 ===\nattempt\n=== 2/2 ===\nattempt\n');
+  });
+
+  it('never runs ~/.bashrc, which bash reads when its stdin is a socket and SHLVL is 0 (cron, CI runners)', async () => {
+    const home = tempRoot('wf-home-');
+    writeFileSync(join(home, '.bashrc'), 'export WF_TEST_BASHRC=sourced\n');
+    const dir = tempRoot('wf-launcher-');
+    const runner = createLauncherRunner({ env: { HOME: home, SHLVL: '' } });
+    const spec: JobSpec = { id: 'j' as JobId, command: 'echo "${WF_TEST_BASHRC-unset}" > out.txt', cwd: dir, logFile: join(dir, 'j.log'), logHeader: '', logTruncate: true };
+    const outcome = await runner.run(spec, { signal: new AbortController().signal });
+    runner.close?.();
+    expect(outcome.exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('unset\n');
   });
 });
