@@ -11,7 +11,7 @@
  */
 
 /** The variable `bin/wf` carries `NODE_EXTRA_CA_CERTS` in. */
-export const CARRIER = 'WF_NODE_EXTRA_CA_CERTS';
+const CARRIER = 'WF_NODE_EXTRA_CA_CERTS';
 
 /**
  * Move the carried `NODE_EXTRA_CA_CERTS` (an empty value included) back
