@@ -38,10 +38,10 @@ if (!existsSync(GEN)) fail(`peer kit not found at ${PEERS_DIR} (set WF_BENCH_PEE
 if (!existsSync(join(REPO, 'dist/cli/main.js'))) fail('dist/cli/main.js is missing: run `npm run build` first');
 
 const TOOLS = {
-  wf: { build: [WF, 'run', '-j', '2'], dry: [WF, 'run', '-n', '-j', '2'], state: ['.wf'] },
-  make: { build: ['make', '-j2'], dry: ['make', '-n'], state: [] },
-  ninja: { build: ['ninja', '-j2'], dry: ['ninja', '-n', '-j2'], state: ['.ninja_log', '.ninja_deps'] },
-  snakemake: { build: ['snakemake', '--cores', '2', '--quiet'], dry: ['snakemake', '-n', '--cores', '2', '--quiet'], state: ['.snakemake'] },
+  wf: { build: [WF, 'run', '-j', '2'], dry: [WF, 'run', '-n', '-j', '2'] },
+  make: { build: ['make', '-j2'], dry: ['make', '-n'] },
+  ninja: { build: ['ninja', '-j2'], dry: ['ninja', '-n', '-j2'] },
+  snakemake: { build: ['snakemake', '--cores', '2', '--quiet'], dry: ['snakemake', '-n', '--cores', '2', '--quiet'] },
 };
 
 const smoke = args.smoke;
@@ -68,14 +68,16 @@ for (const row of ROWS) {
   const tools = ['wf', ...row.peers];
   const samples = Object.fromEntries(tools.map((t) => [t, []]));
   log(`== ${row.scenario} N=${row.n} (${3 * row.n + 1} jobs): ${tools.join(', ')}, ${reps} rep(s)`);
-  const trees = Object.fromEntries(tools.map((t) => [t, treeFor(t, row)]));
+  // Full builds start from a fresh tree per sample (as the peer kit's run.sh does); the others share one tree per tool.
+  const trees = row.scenario === 'full' ? {} : Object.fromEntries(tools.map((t) => [t, treeFor(t, row)]));
   // One untimed warm-up run per tool for the repeatable scenarios (as the peers' figures were taken).
   if (row.scenario === 'noop' || row.scenario === 'dryrun') for (const tool of tools) measure(tool, row, trees[tool]);
   for (let rep = 0; rep < reps; rep++) {
     for (const tool of tools) {
       // snakemake's slow rows take one sample (its full build at N=1000 alone is minutes)
       if (tool === 'snakemake' && rep > 0 && row.scenario !== 'noop' && row.scenario !== 'touch1') continue;
-      const s = measure(tool, row, trees[tool]);
+      const dir = row.scenario === 'full' ? prepareTree(tool, row, `${tool}-n${row.n}-full-${rep + 1}`) : trees[tool];
+      const s = measure(tool, row, dir);
       samples[tool].push(s);
       log(`   ${tool.padEnd(9)} rep ${rep + 1}: ${s.wall_s.toFixed(3)} s, ${s.peak_rss_mb.toFixed(1)} MB, rc=${s.rc}, outputs written=${s.outputs_written}`);
     }
@@ -97,22 +99,23 @@ for (const row of ROWS) {
   }
 }
 
-// The process floor of the full build: the same commands through xargs -P2, under bash (as wf runs jobs) and sh (as make does).
+// The process floor of the full build: the same commands through xargs -P2, under bash (as wf runs jobs) and sh (as make does),
+// each on a fresh tree, alternating.
 let floor;
 if (ROWS.some((r) => r.scenario === 'full')) {
-  const bash = [];
-  const sh = [];
-  const dir = join(WORK, 'floor');
+  const runs = { bash: { argv: ['bash', '-euo', 'pipefail', '-c'], s: [] }, sh: { argv: ['sh', '-c'], s: [] } };
   for (let rep = 0; rep < reps; rep++) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(WORK, { recursive: true });
-    execFileSync('python3', [GEN, '--n', String(small), '--out', dir]);
-    const out = execFileSync('sh', [join(HERE, 'floor.sh'), dir], { encoding: 'utf8' });
-    bash.push(Number(/bash -euo pipefail -c: ([\d.]+)/.exec(out)[1]));
-    sh.push(Number(/sh -c: ([\d.]+)/.exec(out)[1]));
-    log(`   floor rep ${rep + 1}: bash ${bash.at(-1)} s, sh ${sh.at(-1)} s`);
+    for (const [name, r] of Object.entries(runs)) {
+      const dir = join(WORK, `floor-${name}-${rep + 1}`);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(WORK, { recursive: true });
+      execFileSync('python3', [GEN, '--n', String(small), '--out', dir]);
+      execFileSync('sync');
+      r.s.push(Number(execFileSync('sh', [join(HERE, 'floor.sh'), dir, ...r.argv], { encoding: 'utf8' })));
+    }
+    log(`   floor rep ${rep + 1}: bash ${runs.bash.s.at(-1)} s, sh ${runs.sh.s.at(-1)} s`);
   }
-  floor = { n: small, bash_s: median(bash), sh_s: median(sh) };
+  floor = { n: small, bash_s: median(runs.bash.s), sh_s: median(runs.sh.s) };
 }
 
 const machine = {
@@ -141,9 +144,9 @@ if (!args.keep) rmSync(WORK, { recursive: true, force: true });
 // ---------------------------------------------------------------------------
 
 /**
- * The tree for one tool and row: a clean generated tree for `full` and
- * `dryrun`, a completely built one for `noop` and `touch1` (built once per
- * tool and N, then shared: the no-op row runs before the touch-one row).
+ * The shared tree of one tool and row: a clean generated tree for `dryrun`,
+ * a completely built one for `noop` and `touch1` (built once per tool and N,
+ * then shared: the no-op row runs before the touch-one row).
  */
 function treeFor(tool, row) {
   const built = row.scenario === 'noop' || row.scenario === 'touch1';
@@ -165,16 +168,18 @@ function prepareTree(tool, row, key) {
   return dir;
 }
 
-/** One timed sample of a scenario; full builds start from a clean tree each time. */
+/**
+ * One timed sample of a scenario in `dir` (a fresh tree for `full`). Dirty
+ * pages are written back first (`sync`, as the peer kit's run.sh does), so no
+ * sample pays for the write-back of the one before.
+ */
 function measure(tool, row, dir) {
   const t = TOOLS[tool];
-  if (row.scenario === 'full') {
-    for (const d of ['L1', 'L2', 'L3', ...t.state]) rmSync(join(dir, d), { recursive: true, force: true });
-  }
   if (row.scenario === 'touch1') {
     const obs = `obs${String(Math.floor(row.n / 2)).padStart(5, '0')}`;
     appendFileSync(join(dir, 'raw', obs, 'telem.dat'), `changed ${process.hrtime.bigint()}\n`);
   }
+  execFileSync('sync');
   const marker = join(dir, '.marker');
   writeFileSync(marker, '');
   const cmd = row.scenario === 'dryrun' ? t.dry : t.build;
