@@ -13,6 +13,7 @@ import type { RelPath } from '../ir/ids.js';
 import type { DirtyReason } from './events.js';
 import type { PlanIndex } from './plan-index.js';
 import { compareMtime, sameStamp, type StampCache } from './stamps.js';
+import { compact } from '../util/arrays.js';
 import type { DoneRecord, FileEntry, StateStore } from './state-store.js';
 
 /** A `--rerun-triggers` value (spec §6). */
@@ -98,7 +99,7 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
       for (const o of job.outputs) {
         if (o.temp && stamps.stat(o.path) === null && (index.readers.get(o.path)?.length ?? 0) > 0) (missingTemps[i] ??= []).push(o.path);
       }
-      reasons[i] = rs;
+      reasons[i] = compact(rs);
       if (rs.length > 0) dirty[i] = 1;
       continue;
     }
@@ -146,7 +147,7 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
       }
       if (rs.length === 0) reRecord.push(i);
     }
-    reasons[i] = rs;
+    reasons[i] = compact(rs); // kept for the whole run
     if (rs.length > 0) dirty[i] = 1;
   }
 

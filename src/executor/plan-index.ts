@@ -5,6 +5,7 @@
  */
 import type { JobId, RelPath } from '../ir/ids.js';
 import type { Plan } from '../ir/plan.js';
+import { compact } from '../util/arrays.js';
 
 /** Adjacency of a plan; every index is a position in `plan.jobs` (topological order). */
 export interface PlanIndex {
@@ -55,7 +56,7 @@ export function indexPlan(plan: Plan): PlanIndex {
     }
     deps.push(ds ?? job.depIndex!);
   }
-  for (let i = 0; i < n; i++) dependents[i] ??= NONE as number[];
+  for (let i = 0; i < n; i++) dependents[i] = dependents[i] ? compact(dependents[i]!) : (NONE as number[]);
   const isTarget = new Uint8Array(n);
   const targets = new Set(plan.targets);
   for (let i = 0; i < n; i++) if (targets.has(plan.jobs[i]!.id)) isTarget[i] = 1;

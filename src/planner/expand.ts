@@ -18,6 +18,7 @@ import type { InputModel, OutputModel } from '../ir/model.js';
 import type { JobInput, JobOutput } from '../ir/plan.js';
 import { jobName, type InputInfo, type PlanState, type RuleInfo, type Unplanned } from './context.js';
 import { byteOrder } from './fs.js';
+import { compact } from '../util/arrays.js';
 import { renderTemplate } from './patterns.js';
 import { evaluateWhen } from './when.js';
 
@@ -204,7 +205,9 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
     }
     const job = state.jobs.length;
     const outputs = paths.map((path, i) => jobOutput(path, rule.outputs[i]!.model));
-    state.jobs.push(whenError ? { rule, values, inputs, producers, outputs, whenError } : { rule, values, inputs, producers, outputs });
+    // Kept for the whole run (the plan's Job reuses `inputs`): compacted.
+    const rec = { rule, values, inputs: compact(inputs), producers: compact(producers), outputs };
+    state.jobs.push(whenError ? { ...rec, whenError } : rec);
     paths.forEach((path, i) => {
       const other = state.outputs.get(path);
       if (other !== undefined) {

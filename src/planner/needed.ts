@@ -8,6 +8,7 @@
  */
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { PlanState } from './context.js';
+import { compact } from '../util/arrays.js';
 
 /** The closure: job indices in visiting order, deps per job (unique), source paths, errors. */
 export interface Needed {
@@ -60,7 +61,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
         nodes.push(producer);
       }
     }
-    deps[j] = mine.length > 1 ? [...new Set(mine)] : mine;
+    deps[j] = mine.length > 1 ? [...new Set(mine)] : compact(mine);
   }
 
   const diagnostics: Diagnostic[] = [];
