@@ -14,13 +14,20 @@
  *                             [--only full,noop,dryrun,touch1] [--out DIR] [--no-install]
  *   --smoke   CI-sized: N=50 (and 200 for the "large" rows), one repetition, make only
  *
- * Timing: GNU time (/usr/bin/time -f '%e %M') around the tool process:
- * wall seconds and peak RSS of the largest process. Ratios are medians of
- * wf over medians of the peer, measured here in the same run.
+ * Timing: the tool runs under GNU time (/usr/bin/time -f '%e %M'), which
+ * gives the peak RSS of the largest process. The wall time is taken with
+ * Node's monotonic clock around that, less GNU time's own cost (the median
+ * of `/usr/bin/time true`, calibrated at start): GNU time's `%e` truncates to
+ * 10 ms, which alone moves a 0.05 s touch-one by up to a fifth, and the peer
+ * kit's figures (../shared/bench/peers/README.md) have ms resolution. GNU
+ * time's own figure is kept in latest.json (`median_gnu_time_s`). Rows other
+ * than the full build take at least 5 samples after one untimed warm-up (as
+ * the peer kit's figures were taken). Ratios are medians of wf over medians
+ * of the peer, measured here in the same run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +58,10 @@ if (!args.noInstall) ensureDebian();
 const small = smoke ? 50 : 1000;
 const large = smoke ? 200 : 20000;
 const huge = smoke ? 400 : 99999; // gen.py's maximum
+/** Samples per tool in a row: `reps` for full builds (each needs a fresh tree), at least 5 elsewhere. */
+const samplesOf = (row) => (smoke || row.scenario === 'full' ? reps : Math.max(reps, 5));
+/** GNU time's own wall cost in ms (fork, exec, wait of `/usr/bin/time true`), taken off every sample. */
+const WRAPPER_MS = wrapperMs();
 /** Scenario rows: which N and which peers (snakemake only where it finishes in minutes). */
 const ROWS = [
   { scenario: 'full', n: small, peers },
@@ -67,12 +78,12 @@ const TREES = new Map();
 for (const row of ROWS) {
   const tools = ['wf', ...row.peers];
   const samples = Object.fromEntries(tools.map((t) => [t, []]));
-  log(`== ${row.scenario} N=${row.n} (${3 * row.n + 1} jobs): ${tools.join(', ')}, ${reps} rep(s)`);
+  log(`== ${row.scenario} N=${row.n} (${3 * row.n + 1} jobs): ${tools.join(', ')}, ${samplesOf(row)} rep(s)`);
   // Full builds start from a fresh tree per sample (as the peer kit's run.sh does); the others share one tree per tool.
   const trees = row.scenario === 'full' ? {} : Object.fromEntries(tools.map((t) => [t, treeFor(t, row)]));
   // One untimed warm-up run per tool for the repeatable scenarios (as the peers' figures were taken).
-  if (row.scenario === 'noop' || row.scenario === 'dryrun') for (const tool of tools) measure(tool, row, trees[tool]);
-  for (let rep = 0; rep < reps; rep++) {
+  if (row.scenario !== 'full') for (const tool of tools) measure(tool, row, trees[tool]);
+  for (let rep = 0; rep < samplesOf(row); rep++) {
     for (const tool of tools) {
       // snakemake's slow rows take one sample (its full build at N=1000 alone is minutes)
       if (tool === 'snakemake' && rep > 0 && row.scenario !== 'noop' && row.scenario !== 'touch1') continue;
@@ -92,6 +103,7 @@ for (const row of ROWS) {
       reps: xs.length,
       median_s: median(xs.map((x) => x.wall_s)),
       min_s: Math.min(...xs.map((x) => x.wall_s)),
+      median_gnu_time_s: median(xs.map((x) => x.gnu_time_s)),
       peak_rss_mb: Math.max(...xs.map((x) => x.peak_rss_mb)),
       outputs_written: xs.map((x) => x.outputs_written),
       rc: xs.map((x) => x.rc),
@@ -125,6 +137,7 @@ const machine = {
   node: process.version,
   versions: toolVersions(),
   reps,
+  wrapper_ms: WRAPPER_MS,
   smoke,
   floor,
 };
@@ -184,9 +197,25 @@ function measure(tool, row, dir) {
   writeFileSync(marker, '');
   const cmd = row.scenario === 'dryrun' ? t.dry : t.build;
   const timeFile = join(dir, '.time');
+  const t0 = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, ...cmd], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] });
-  const [wall, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-  return { wall_s: wall, peak_rss_mb: rssKb / 1024, rc: r.status, outputs_written: countNewer(dir, marker) };
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const [gnuWall, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { wall_s: Math.max(0, ms - WRAPPER_MS) / 1000, gnu_time_s: gnuWall, peak_rss_mb: rssKb / 1024, rc: r.status, outputs_written: countNewer(dir, marker) };
+}
+
+/** Median wall ms of `/usr/bin/time -f '%e %M' -o FILE true` over 21 runs (after 3 untimed ones): what GNU time adds to a sample. */
+function wrapperMs() {
+  const file = join(tmpdir(), `wf-bench-time-${process.pid}`);
+  const once = () => {
+    const t0 = process.hrtime.bigint();
+    spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', file, 'true'], { stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  for (let i = 0; i < 3; i++) once();
+  const ms = median(Array.from({ length: 21 }, once));
+  rmSync(file, { force: true });
+  return Math.round(ms * 100) / 100;
 }
 
 function countNewer(dir, marker) {
@@ -208,9 +237,9 @@ function markdown(m, rows) {
   const lines = [
     '# wf against make, ninja and snakemake',
     '',
-    `Generated by \`npm run bench\` on ${m.date}: ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.reps} repetition(s)${m.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}.`,
+    `Generated by \`npm run bench\` on ${m.date}: ${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.reps} repetition(s) of the full builds, at least ${m.smoke ? 1 : Math.max(m.reps, 5)} of the other rows after one untimed warm-up${m.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}.`,
     `Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.`,
-    'Workload: `../shared/bench/peers/gen.py` (3N+1 jobs: N × L1, 2N × L2, one L3 gather). Wall time and peak RSS from GNU time; medians.',
+    `Workload: \`../shared/bench/peers/gen.py\` (3N+1 jobs: N × L1, 2N × L2, one L3 gather). Medians. Peak RSS from GNU time; wall time from a monotonic clock around GNU time, less its own ${m.wrapper_ms} ms (median of \`/usr/bin/time true\`), since GNU time's \`%e\` truncates to 10 ms.`,
     '',
     '| scenario | N (jobs) | tool | median s | min s | peak RSS MB | outputs written | wf / tool |',
     '|---|---|---|---|---|---|---|---|',

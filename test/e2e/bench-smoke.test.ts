@@ -15,6 +15,7 @@ interface Row {
   n: number;
   tool: string;
   median_s: number;
+  median_gnu_time_s: number;
   outputs_written: number[];
   rc: number[];
 }
@@ -33,8 +34,17 @@ describe.runIf(hasPeers || process.env['CI'])('the peer benchmark harness', () =
       cwd: REPO,
     });
     expect(r.exitCode, r.stderr).toBe(0);
-    const { machine, results } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { machine: { cores: number }; results: Row[] };
+    const { machine, results } = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
+      machine: { cores: number; wrapper_ms: number };
+      results: Row[];
+    };
     expect(machine.cores).toBeGreaterThan(0);
+    // wall times come from the monotonic clock less GNU time's own cost; GNU time's figure is kept beside them
+    expect(machine.wrapper_ms).toBeGreaterThan(0);
+    for (const row of results) {
+      expect(row.median_s).toBeGreaterThan(0);
+      expect(typeof row.median_gnu_time_s).toBe('number');
+    }
     const scenarios = new Set(results.map((x) => `${x.scenario}/${x.n}`));
     expect(scenarios.size).toBe(7);
     for (const row of results) expect(row.rc.every((c) => c === 0), `${row.tool} ${row.scenario}`).toBe(true);
