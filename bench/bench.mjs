@@ -13,6 +13,7 @@
  * usage: node bench/bench.mjs [--smoke] [--reps N] [--peers make,ninja,snakemake]
  *                             [--only full,noop,dryrun,touch1] [--out DIR] [--no-install]
  *   --smoke   CI-sized: N=50 (and 200 for the "large" rows), one repetition, make only
+ *   --reps N  samples of each full build (default 3); the other rows take max(N, 5)
  *
  * Timing: the tool runs under GNU time (/usr/bin/time -f '%e %M'), which
  * gives the peak RSS of the largest process. The wall time is taken with
