@@ -198,9 +198,7 @@ function measure(tool, row, dir) {
   writeFileSync(marker, '');
   const cmd = row.scenario === 'dryrun' ? t.dry : t.build;
   const timeFile = join(dir, '.time');
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, ...cmd], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const { r, ms } = underGnuTime(timeFile, cmd, dir);
   const [gnuWall, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   return { wall_s: Math.max(0, ms - WRAPPER_MS) / 1000, gnu_time_s: gnuWall, peak_rss_mb: rssKb / 1024, rc: r.status, outputs_written: countNewer(dir, marker) };
 }
@@ -208,15 +206,18 @@ function measure(tool, row, dir) {
 /** Median wall ms of `/usr/bin/time -f '%e %M' -o FILE true` over 21 runs (after 3 untimed ones): what GNU time adds to a sample. */
 function wrapperMs() {
   const file = join(tmpdir(), `wf-bench-time-${process.pid}`);
-  const once = () => {
-    const t0 = process.hrtime.bigint();
-    spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', file, 'true'], { stdio: 'ignore' });
-    return Number(process.hrtime.bigint() - t0) / 1e6;
-  };
+  const once = () => underGnuTime(file, ['true'], tmpdir()).ms;
   for (let i = 0; i < 3; i++) once();
   const ms = median(Array.from({ length: 21 }, once));
   rmSync(file, { force: true });
   return Math.round(ms * 100) / 100;
+}
+
+/** Run `cmd` in `cwd` under GNU time (wall and peak RSS to `timeFile`), output ignored: the result and the wall ms by the monotonic clock. */
+function underGnuTime(timeFile, cmd, cwd) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, ...cmd], { cwd, stdio: 'ignore' });
+  return { r, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
 }
 
 function countNewer(dir, marker) {

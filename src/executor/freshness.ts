@@ -10,10 +10,10 @@
 import type { ConfigValue } from '../ir/model.js';
 import type { Job, Plan } from '../ir/plan.js';
 import type { RelPath } from '../ir/ids.js';
+import { compact } from '../util/arrays.js';
 import type { DirtyReason } from './events.js';
 import type { PlanIndex } from './plan-index.js';
 import { compareMtime, sameStamp, type StampCache } from './stamps.js';
-import { compact } from '../util/arrays.js';
 import type { DoneRecord, FileEntry, StateStore } from './state-store.js';
 
 /** A `--rerun-triggers` value (spec §6). */
@@ -99,7 +99,7 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
       for (const o of job.outputs) {
         if (o.temp && stamps.stat(o.path) === null && (index.readers.get(o.path)?.length ?? 0) > 0) (missingTemps[i] ??= []).push(o.path);
       }
-      reasons[i] = compact(rs);
+      reasons[i] = compact(rs); // kept for the whole run
       if (rs.length > 0) dirty[i] = 1;
       continue;
     }
