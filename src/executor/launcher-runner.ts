@@ -19,7 +19,8 @@
  * `bash -euo pipefail -c` (same options `$-`, `$0`, `SHLVL`, environment,
  * signal dispositions, no inherited traps or functions; `$SECONDS` reset
  * and `$_` set to bash's path, as a new shell has them) and saves a bash
- * start per job (~2 ms of CPU, a third of a trivial job). What a fork
+ * start per job (~2 ms of CPU, a third of a trivial job). A plain list's
+ * last program is exec'd in place ({@link execLastInPlace}), saving a fork. What a fork
  * cannot reproduce is the shell's identity: `$$`, `$PPID`, `BASH_*`
  * variables, `LINENO`, `$0`. A command that mentions any of these, and
  * every command when `BASH_ENV` is set (sourced by every `bash -c`), gets
@@ -41,6 +42,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { execLastInPlace, programLookup } from './exec-last.js';
 import { killGroup } from './process-group.js';
 import type { JobOutcome, JobRunner, JobSpec, RunControl } from './job-runner.js';
 
@@ -90,8 +92,8 @@ done
 `;
 
 /** One job in the launcher's framing: 10 decimal digits (byte length of the rest), `MODE LCWD LLOG LHEADER\n`, then the four texts. */
-function frame(mode: string, spec: JobSpec): string {
-  const rest = `${mode} ${Buffer.byteLength(spec.cwd)} ${Buffer.byteLength(spec.logFile)} ${Buffer.byteLength(spec.logHeader)}\n${spec.cwd}${spec.logFile}${spec.logHeader}${spec.command}`;
+function frame(mode: string, spec: JobSpec, command: string): string {
+  const rest = `${mode} ${Buffer.byteLength(spec.cwd)} ${Buffer.byteLength(spec.logFile)} ${Buffer.byteLength(spec.logHeader)}\n${spec.cwd}${spec.logFile}${spec.logHeader}${command}`;
   return `${String(Buffer.byteLength(rest)).padStart(10, '0')}${rest}`;
 }
 
@@ -154,7 +156,9 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   /** Launchers {@link JobRunner.warm} asked for beyond the first, started after the first job is handed over. */
   let warmLater: { readonly cwd: string; readonly count: number } | undefined;
   let closed = false;
-  const bashEnv = Boolean(options.env?.BASH_ENV ?? process.env.BASH_ENV);
+  const jobEnv = options.env ? { ...process.env, ...options.env } : process.env;
+  const bashEnv = Boolean(jobEnv.BASH_ENV);
+  const isProgram = programLookup(jobEnv);
 
   function startLauncher(cwd: string): Launcher {
     // node:child_process, not execa: importing execa costs ~40 ms, more than a
@@ -166,7 +170,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       stdio: ['pipe', 'pipe', 'ignore'], // stderr: bash's own job-status chatter ("Killed"); jobs write to their logs
       detached: true, // its own group: a terminal's Ctrl-C reaches wf, which decides
       cwd, // the jobs' directory: the subshells need no `cd` (which would set OLDPWD)
-      env: options.env ? { ...process.env, ...options.env } : process.env,
+      env: jobEnv,
     });
     const l: Launcher = {
       stdin: child.stdin!,
@@ -219,8 +223,9 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
         else if (r.kind === 'S') onStart(r.value);
         else resolve(r);
       };
-      const mode = `${jobMode(spec.command, bashEnv) === 'fork' ? 'f' : 'x'}${spec.logTruncate ? 'w' : 'a'}`;
-      l.stdin.write(frame(mode, spec));
+      const fork = jobMode(spec.command, bashEnv) === 'fork';
+      const command = fork ? execLastInPlace(spec.command, isProgram) : spec.command;
+      l.stdin.write(frame(`${fork ? 'f' : 'x'}${spec.logTruncate ? 'w' : 'a'}`, spec, command));
       if (warmLater) {
         const { cwd, count } = warmLater;
         warmLater = undefined;

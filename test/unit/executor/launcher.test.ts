@@ -67,6 +67,23 @@ describe('how a command runs', () => {
     expect((await runOne('cat missing | wc -l > n.txt')).exitCode).toBe(1); // pipefail
   });
 
+  it('runs the last program of a plain list in place, with the status, messages and redirections of bash -c', async () => {
+    // In place: the program is the job's group leader (field 5 of /proc/self/stat is the group, field 1 the pid).
+    const inPlace = await runOne('mkdir -p d && cut -d" " -f1,5 /proc/self/stat > d/ids.txt');
+    expect(inPlace.exitCode).toBe(0);
+    const [pid, pgid] = readFileSync(join(inPlace.dir, 'd', 'ids.txt'), 'utf8').trim().split(' ');
+    expect(pid).toBe(pgid);
+    expect((await runOne('false && cat /dev/null')).exitCode).toBe(1);
+    expect((await runOne('true && sh -c "exit 3"')).exitCode).toBe(3);
+    expect((await runOne('false || sh -c "exit 4"')).exitCode).toBe(4);
+    const missing = await runOne('mkdir -p d && cat < no-such-input > d/out');
+    expect(missing.exitCode).toBe(1);
+    expect(missing.log).toContain('no-such-input: No such file or directory');
+    const notFound = await runOne('mkdir -p d && no-such-program-wf x');
+    expect(notFound.exitCode).toBe(127);
+    expect(notFound.log).toContain('no-such-program-wf: command not found');
+  });
+
   it('frames commands by bytes: multibyte text and quotes arrive intact', async () => {
     const { dir, exitCode } = await runOne(`printf '%s\\n' 'héllo wörld ✓' "it's" > 'é a.txt'`);
     expect(exitCode).toBe(0);
