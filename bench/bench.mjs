@@ -266,6 +266,7 @@ function markdown(m, rows) {
 function toolVersions() {
   const v = (cmd, argv, re) => {
     const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+    if (r.error) return 'absent'; // not installed: spawnSync gives no output at all
     const m = re.exec(`${r.stdout}${r.stderr}`);
     return m ? m[1] : 'absent';
   };
