@@ -44,6 +44,11 @@ const BUILTINS = new Set([
   'trap', 'true', 'type', 'typeset', 'ulimit', 'umask', 'unalias', 'unset', 'wait',
 ]);
 
+/** True when `name` is a bash builtin (a command bash runs without starting a program). */
+export function isBuiltin(name: string): boolean {
+  return BUILTINS.has(name);
+}
+
 /** Builtins that change neither how later commands are looked up nor how they are parsed. */
 const HARMLESS = new Set([':', 'cd', 'echo', 'false', 'printf', 'pwd', 'true']);
 
@@ -53,10 +58,29 @@ const BARE = /[A-Za-z0-9_./:=@%+,-]/;
 /** A redirection operator at the start of a token: `[N]<`, `[N]>`, `[N]>>`, or a duplication `[N]>&M`, `[N]<&M` (no word follows). */
 const REDIRECT = /[0-9]?(?:>>|<&[0-9]|>&[0-9]|<|>)/y;
 
-/** One simple command of a plain list: where it starts (0-based UTF-16 offset) and its command name, if any. */
+/** A redirection of a simple command (spec §3 "Shell"), as written after quote removal. */
+export interface Redirection {
+  /** The descriptor redirected, 0-9 (`<` and `<&` default to 0, `>`, `>>` and `>&` to 1). */
+  readonly fd: number;
+  readonly op: '<' | '>' | '>>' | '<&' | '>&';
+  /** The file name, or for `<&` and `>&` the descriptor copied (one digit). */
+  readonly target: string;
+}
+
+/**
+ * One simple command of a plain list, in the list's order: where it starts
+ * (0-based UTF-16 offset), the 1-based line of its last token (the line
+ * bash's messages name: `bash: line N: …`), the operator before it (`''` for the first, `';'` for `;` or a newline, `&&`,
+ * `||`), its words after quote removal (the command name first, none when
+ * it has redirections only) and its redirections in the order written.
+ */
 export interface SimpleCommand {
   readonly start: number;
+  readonly line: number;
+  readonly connector: '' | ';' | '&&' | '||';
   readonly name: string | undefined;
+  readonly words: readonly string[];
+  readonly redirections: readonly Redirection[];
 }
 
 /**
@@ -71,12 +95,20 @@ export function plainCommands(command: string): SimpleCommand[] | null {
   let nameSeen = false;
   let awaitingTarget = false; // a redirection operator wants its word
   let awaitingCommand = false; // `&&` or `||` wants the command after it
+  let connector: SimpleCommand['connector'] = ''; // the operator before the next command
+  let words: string[] = [];
+  let redirections: Redirection[] = [];
+  let pending: { fd: number; op: Redirection['op'] } | undefined; // a redirection awaiting its file name
+  let lastEnd = 0; // offset just after the current command's last token
   const end = (): void => {
-    commands.push({ start, name });
+    const line = 1 + (command.slice(0, lastEnd).match(/\n/g)?.length ?? 0);
+    commands.push({ start, line, connector, name, words, redirections });
     start = -1;
     name = undefined;
     nameSeen = false;
     awaitingCommand = false;
+    words = [];
+    redirections = [];
   };
   let i = 0;
   const n = command.length;
@@ -86,11 +118,15 @@ export function plainCommands(command: string): SimpleCommand[] | null {
       i += 1;
     } else if (c === '\n' || c === ';') {
       if (awaitingTarget || (c === ';' && start < 0)) return null; // `>` then nothing; `;;`, `&& ;`, a leading `;`
-      if (start >= 0) end();
+      if (start >= 0) {
+        end();
+        connector = ';';
+      }
       i += 1;
     } else if ((c === '&' || c === '|') && command[i + 1] === c) {
       if (awaitingTarget || start < 0) return null;
       end();
+      connector = c === '&' ? '&&' : '||';
       awaitingCommand = true;
       i += 2;
     } else if (c === '&' || c === '|') {
@@ -104,7 +140,14 @@ export function plainCommands(command: string): SimpleCommand[] | null {
         if (op.includes('&') && next !== undefined && !/[ \t\n;&|]/.test(next)) return null; // `>&2x`: a file name after all
         if (start < 0) start = i;
         awaitingTarget = !op.includes('&');
+        const digit = /^[0-9]/.test(op) ? Number(op[0]) : undefined;
+        const bare = (digit === undefined ? op : op.slice(1)) as string;
+        const kind = (bare.includes('&') ? bare.slice(0, 2) : bare) as Redirection['op'];
+        const fd = digit ?? (kind[0] === '<' ? 0 : 1);
+        if (awaitingTarget) pending = { fd, op: kind };
+        else redirections.push({ fd, op: kind, target: bare.slice(2) });
         i += op.length;
+        lastEnd = i;
         continue;
       }
       const wordStart = i;
@@ -135,12 +178,17 @@ export function plainCommands(command: string): SimpleCommand[] | null {
       if (i === wordStart) return null; // nothing this parser knows (never reached: a guard against looping)
       if (!quoted && /^[0-9]+$/.test(word) && (command[i] === '<' || command[i] === '>')) return null; // `10>x`: a descriptor
       if (start < 0) start = wordStart;
+      lastEnd = i;
       if (awaitingTarget) {
         awaitingTarget = false;
-      } else if (!nameSeen) {
-        nameSeen = true;
-        if (quoted || word.includes('=') || RESERVED.has(word)) return null; // quoted names, assignments, compound commands
-        name = word;
+        redirections.push({ ...pending!, target: word });
+      } else {
+        if (!nameSeen) {
+          nameSeen = true;
+          if (quoted || word.includes('=') || RESERVED.has(word)) return null; // quoted names, assignments, compound commands
+          name = word;
+        }
+        words.push(word);
       }
     }
   }
@@ -151,10 +199,11 @@ export function plainCommands(command: string): SimpleCommand[] | null {
 
 /**
  * `command` with `exec ` before its last simple command when that is safe
- * (see the module comment), else `command` unchanged. `isProgram(name)`
- * tells whether bash would run `name` as a program found on `PATH`.
+ * (see the module comment), else `command` unchanged. `findProgram(name)`
+ * gives the program bash would run for `name` from `PATH`, if any
+ * ({@link programLookup}).
  */
-export function execLastInPlace(command: string, isProgram: (name: string) => boolean): string {
+export function execLastInPlace(command: string, findProgram: (name: string) => string | undefined): string {
   const commands = plainCommands(command);
   if (commands === null || commands.length === 0) return command;
   const last = commands[commands.length - 1]!;
@@ -162,28 +211,27 @@ export function execLastInPlace(command: string, isProgram: (name: string) => bo
     if (c.name === undefined) return command;
     if (BUILTINS.has(c.name) && (c === last || !HARMLESS.has(c.name))) return command;
   }
-  if (last.name!.includes('/') || !isProgram(last.name!)) return command;
+  if (last.name!.includes('/') || findProgram(last.name!) === undefined) return command;
   return `${command.slice(0, last.start)}exec ${command.slice(last.start)}`;
 }
 
 /**
- * A cached "is this a program bash finds on `PATH`?" for jobs run with
- * environment `env`: true when some directory of `env.PATH` holds an
- * executable regular file of that name. Always false when `PATH` has an
- * empty or relative entry (bash resolves those against the job's directory)
- * or when `env` exports a shell function (`BASH_FUNC_NAME%%`).
+ * A cached "which program does bash run for this command name?" for jobs
+ * run with environment `env`: the first executable regular file of that
+ * name in the directories of `env.PATH` (an absolute path), or undefined.
+ * Always undefined when `PATH` has an empty or relative entry (bash
+ * resolves those against the job's directory) or when `env` exports a
+ * shell function (`BASH_FUNC_NAME%%`).
  */
-export function programLookup(env: Readonly<Record<string, string | undefined>>): (name: string) => boolean {
+export function programLookup(env: Readonly<Record<string, string | undefined>>): (name: string) => string | undefined {
   const dirs = (env.PATH ?? '').split(':');
   const usable = env.PATH !== undefined && dirs.every((d) => d !== '' && isAbsolute(d)) && !Object.keys(env).some((k) => k.startsWith('BASH_FUNC_'));
-  const known = new Map<string, boolean>();
+  const known = new Map<string, string | undefined>();
   return (name) => {
-    if (!usable) return false;
-    let found = known.get(name);
-    if (found === undefined) {
-      found = dirs.some((d) => isExecutableFile(join(d, name)));
-      known.set(name, found);
-    }
+    if (!usable) return undefined;
+    if (known.has(name)) return known.get(name);
+    const found = dirs.map((d) => join(d, name)).find(isExecutableFile);
+    known.set(name, found);
     return found;
   };
 }

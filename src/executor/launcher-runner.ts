@@ -1,11 +1,19 @@
 /**
  * The one place that runs local jobs (STYLE §1): a {@link JobRunner} that
- * hands each attempt to a small, long-lived bash **launcher** process, one
+ * hands each attempt to a small, long-lived **launcher** process, one
  * per job in flight. Each job runs as `bash -euo pipefail -c COMMAND` would
  * (spec §3 "Shell") in the workflow directory, in its own process group,
  * stdin from /dev/null, its log started with the attempt's header line and
  * then receiving stdout and stderr. Timeouts and aborts terminate the whole
  * group: SIGTERM, then SIGKILL after a grace period.
+ *
+ * Two kinds of launcher: a list of programs (`mkdir -p d && tr a-z A-Z <
+ * in > d/out`) goes to a **direct launcher** when Python 3.8+ is on the
+ * jobs' `PATH` (direct-launcher.ts: it starts the programs with
+ * posix_spawn, no shell, as bash would run them); every other job goes to
+ * a **bash launcher**, described below. A direct launcher that dies before
+ * its first job (no usable Python) sends that job, and all later ones, to
+ * bash.
  *
  * Why launchers: on Linux, Node's `child_process.spawn` forks the whole
  * wf process and blocks until the child has exec'd, 2–4 ms per job at wf's
@@ -42,6 +50,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { directCommands, directFrame, directLauncherArgs, findPython, type DirectCommand } from './direct-launcher.js';
 import { execLastInPlace, programLookup } from './exec-last.js';
 import { killGroup } from './process-group.js';
 import type { JobOutcome, JobRunner, JobSpec, RunControl } from './job-runner.js';
@@ -119,6 +128,12 @@ type Reply = { readonly kind: 'S' | 'E'; readonly value: number; readonly groupL
 
 /** One launcher process and the reply handler of the job it is running. */
 interface Launcher {
+  /** `bash`: the bash launcher (any job); `direct`: the direct launcher (direct-launcher.ts), for direct jobs in {@link cwd}. */
+  readonly kind: 'bash' | 'direct';
+  /** The directory it was started in. */
+  readonly cwd: string;
+  /** Tell it that the job's group is being terminated (the direct launcher then starts no more programs). */
+  readonly stop: () => void;
   readonly stdin: Writable;
   readonly stdout: Readable;
   readonly unref: () => void;
@@ -158,21 +173,28 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   let closed = false;
   const jobEnv = options.env ? { ...process.env, ...options.env } : process.env;
   const bashEnv = Boolean(jobEnv.BASH_ENV);
-  const isProgram = programLookup(jobEnv);
+  const findProgram = programLookup(jobEnv);
+  /** The Python that runs direct jobs; undefined once a direct launcher has died before its first job (no usable Python 3.8+). */
+  let python = bashEnv ? undefined : findPython(jobEnv);
 
-  function startLauncher(cwd: string): Launcher {
+  function startLauncher(cwd: string, kind: Launcher['kind']): Launcher {
     // node:child_process, not execa: importing execa costs ~40 ms, more than a
     // touch-one run's jobs, for two pipes and a detached process.
     // --norc: bash reads ~/.bashrc even when not interactive if its stdin is a socket (as this
     // pipe is) and SHLVL is unset or 0 (cron, systemd, CI runners): jobs would inherit whatever it
     // sets (PATH, aliases), unlike `bash -c`, and it can cost 100+ ms (pyenv init) per launcher.
-    const child = spawn('bash', ['--norc', '-c', LAUNCHER_SCRIPT], {
+    const child = spawn('bash', kind === 'direct' ? directLauncherArgs(python!) : ['--norc', '-c', LAUNCHER_SCRIPT], {
       stdio: ['pipe', 'pipe', 'ignore'], // stderr: bash's own job-status chatter ("Killed"); jobs write to their logs
       detached: true, // its own group: a terminal's Ctrl-C reaches wf, which decides
       cwd, // the jobs' directory: the subshells need no `cd` (which would set OLDPWD)
       env: jobEnv,
     });
     const l: Launcher = {
+      kind,
+      cwd,
+      stop: () => {
+        if (kind === 'direct') child.kill('SIGUSR1');
+      },
       stdin: child.stdin!,
       stdout: child.stdout!,
       dead: false,
@@ -215,17 +237,25 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     return l;
   }
 
-  /** Send one job to a launcher; resolves with the job's exit reply, or null when the launcher died. */
-  function launch(l: Launcher, spec: JobSpec, onStart: (pgid: number) => void): Promise<Reply | null> {
+  /**
+   * Send one job to a launcher: the direct launcher gets `direct` (the
+   * job's commands), the bash launcher the command text. Resolves with the
+   * job's exit reply, or null when the launcher died.
+   */
+  function launch(l: Launcher, spec: JobSpec, direct: readonly DirectCommand[] | null, onStart: (pgid: number) => void): Promise<Reply | null> {
     return new Promise((resolve) => {
       l.onReply = (r) => {
         if (r === null) resolve(null);
         else if (r.kind === 'S') onStart(r.value);
         else resolve(r);
       };
-      const fork = jobMode(spec.command, bashEnv) === 'fork';
-      const command = fork ? execLastInPlace(spec.command, isProgram) : spec.command;
-      l.stdin.write(frame(`${fork ? 'f' : 'x'}${spec.logTruncate ? 'w' : 'a'}`, spec, command));
+      if (direct !== null) {
+        l.stdin.write(directFrame(spec.logFile, !spec.logTruncate, spec.logHeader, direct));
+      } else {
+        const fork = jobMode(spec.command, bashEnv) === 'fork';
+        const command = fork ? execLastInPlace(spec.command, findProgram) : spec.command;
+        l.stdin.write(frame(`${fork ? 'f' : 'x'}${spec.logTruncate ? 'w' : 'a'}`, spec, command));
+      }
       if (warmLater) {
         const { cwd, count } = warmLater;
         warmLater = undefined;
@@ -234,11 +264,18 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     });
   }
 
-  /** Start idle launchers in `cwd` until there are `count` in all (none after {@link JobRunner.close}). */
+  /** The kind of launcher {@link JobRunner.warm} starts: the direct one when Python is there (most jobs of a pipeline are plain lists). */
+  function warmKind(): Launcher['kind'] {
+    return python === undefined ? 'bash' : 'direct';
+  }
+
+  /** Start idle launchers of {@link warmKind} in `cwd` until there are `count` of that kind (none after {@link JobRunner.close}). */
   function fill(cwd: string, count: number): void {
+    const kind = warmKind();
     try {
-      while (!closed && all.size < count) {
-        const l = startLauncher(cwd);
+      let have = [...all].filter((l) => l.kind === kind).length;
+      for (; !closed && have < count; have += 1) {
+        const l = startLauncher(cwd, kind);
         l.unref();
         idle.push(l);
       }
@@ -247,81 +284,99 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     }
   }
 
-  return {
-    async run(spec: JobSpec, control: RunControl): Promise<JobOutcome> {
-      if (spec.command.includes('\0') || spec.logFile.includes('\0') || spec.cwd.includes('\0')) {
-        return { exitCode: null, signal: null, timedOut: false, aborted: false, error: 'the command contains a NUL byte' };
-      }
-      let l: Launcher;
-      try {
-        l = idle.pop() ?? startLauncher(spec.cwd);
-      } catch (e) {
-        return { exitCode: null, signal: null, timedOut: false, aborted: false, error: `could not start bash: ${(e as Error).message}` };
-      }
-      l.ref();
-      let pgid: number | undefined;
-      let timedOut = false;
-      let aborted = false;
-      let terminating = false;
-      let killTimer: NodeJS.Timeout | undefined;
-      let timeoutTimer: NodeJS.Timeout | undefined;
-      const terminate = (): void => {
-        if (terminating || pgid === undefined) return;
-        terminating = true;
-        killGroup(pgid, 'SIGTERM');
-        killTimer = setTimeout(() => killGroup(pgid!, 'SIGKILL'), grace);
-      };
-      const onAbort = (): void => {
-        aborted = true;
-        terminate();
-      };
-      try {
-        const exit = await launch(l, spec, (id) => {
-          pgid = id;
-          running.add(id);
-          control.onSpawn?.(id);
-          if (spec.timeoutMs !== undefined) {
-            timeoutTimer = setTimeout(() => {
-              timedOut = true;
-              terminate();
-            }, spec.timeoutMs);
-          }
-          if (control.signal.aborted) onAbort();
-          else control.signal.addEventListener('abort', onAbort, { once: true });
-        });
-        if (exit === null) {
-          // The launcher died under the job (e.g. the job killed its parent): leave nothing of the job running.
-          if (pgid !== undefined) {
-            killGroup(pgid, 'SIGKILL');
-            running.delete(pgid);
-          }
-          if (pgid === undefined) return { exitCode: null, signal: null, timedOut, aborted, error: 'the bash launcher exited before starting it' };
-          return { exitCode: null, signal: null, timedOut, aborted, reason: 'the bash launcher running it died (did the job kill its parent?); its process group was killed' };
+  /** An idle launcher of `kind` that can run a job in `cwd` (the bash launcher runs any; the direct one its own directory's), removed from the idle list. */
+  function takeIdle(kind: Launcher['kind'], cwd: string): Launcher | undefined {
+    for (let i = idle.length - 1; i >= 0; i -= 1) {
+      const l = idle[i]!;
+      if (!l.dead && l.kind === kind && (kind === 'bash' || l.cwd === cwd)) return idle.splice(i, 1)[0];
+    }
+    return undefined;
+  }
+
+  async function run(spec: JobSpec, control: RunControl): Promise<JobOutcome> {
+    if (spec.command.includes('\0') || spec.logFile.includes('\0') || spec.cwd.includes('\0')) {
+      return { exitCode: null, signal: null, timedOut: false, aborted: false, error: 'the command contains a NUL byte' };
+    }
+    const direct = python !== undefined && jobMode(spec.command, bashEnv) === 'fork' ? directCommands(spec.command, findProgram) : null;
+    const kind = direct === null ? 'bash' : 'direct';
+    let l: Launcher;
+    try {
+      l = takeIdle(kind, spec.cwd) ?? startLauncher(spec.cwd, kind);
+    } catch (e) {
+      return { exitCode: null, signal: null, timedOut: false, aborted: false, error: `could not start bash: ${(e as Error).message}` };
+    }
+    l.ref();
+    let pgid: number | undefined;
+    let timedOut = false;
+    let aborted = false;
+    let terminating = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    const terminate = (): void => {
+      if (terminating || pgid === undefined) return;
+      terminating = true;
+      l.stop();
+      killGroup(pgid, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(pgid!, 'SIGKILL'), grace);
+    };
+    const onAbort = (): void => {
+      aborted = true;
+      terminate();
+    };
+    try {
+      const exit = await launch(l, spec, direct, (id) => {
+        pgid = id;
+        running.add(id);
+        control.onSpawn?.(id);
+        if (spec.timeoutMs !== undefined) {
+          timeoutTimer = setTimeout(() => {
+            timedOut = true;
+            terminate();
+          }, spec.timeoutMs);
         }
+        if (control.signal.aborted) onAbort();
+        else control.signal.addEventListener('abort', onAbort, { once: true });
+      });
+      if (exit === null) {
+        // The launcher died under the job (e.g. the job killed its parent): leave nothing of the job running.
         if (pgid !== undefined) {
-          if (exit.groupLeft) {
-            // The leader is gone but not its group: nothing of the job may outlive
-            // it (background children would otherwise keep writing outputs).
-            if (!terminating) killGroup(pgid, 'SIGTERM');
-            const deadline = Date.now() + grace;
-            while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-            if (groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
-          }
+          killGroup(pgid, 'SIGKILL');
           running.delete(pgid);
         }
-        const signal = signalOfStatus(exit.value);
-        return { exitCode: signal === null ? exit.value : null, signal, timedOut, aborted };
-      } finally {
-        if (killTimer) clearTimeout(killTimer);
-        if (timeoutTimer) clearTimeout(timeoutTimer);
-        control.signal.removeEventListener('abort', onAbort);
-        l.onReply = undefined;
-        if (!l.dead) {
-          l.unref();
-          idle.push(l);
+        if (pgid === undefined && l.kind === 'direct') {
+          python = undefined; // no usable Python: this job and all others go to bash
+          return await run(spec, control);
         }
+        if (pgid === undefined) return { exitCode: null, signal: null, timedOut, aborted, error: 'the bash launcher exited before starting it' };
+        return { exitCode: null, signal: null, timedOut, aborted, reason: 'the bash launcher running it died (did the job kill its parent?); its process group was killed' };
       }
-    },
+      if (pgid !== undefined) {
+        if (exit.groupLeft) {
+          // The leader is gone but not its group: nothing of the job may outlive
+          // it (background children would otherwise keep writing outputs).
+          if (!terminating) killGroup(pgid, 'SIGTERM');
+          const deadline = Date.now() + grace;
+          while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+          if (groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
+        }
+        running.delete(pgid);
+      }
+      const signal = signalOfStatus(exit.value);
+      return { exitCode: signal === null ? exit.value : null, signal, timedOut, aborted };
+    } finally {
+      if (killTimer) clearTimeout(killTimer);
+      if (timeoutTimer) clearTimeout(timeoutTimer);
+      control.signal.removeEventListener('abort', onAbort);
+      l.onReply = undefined;
+      if (!l.dead) {
+        l.unref();
+        idle.push(l);
+      }
+    }
+  }
+
+  return {
+    run,
     warm(cwd: string, count: number): void {
       // One now; the others once the first job has been handed over, while it runs (a spawn blocks wf for
       // ~5-10 ms: a touch-one run's first job is often alone, and its dependents then start on warm launchers).

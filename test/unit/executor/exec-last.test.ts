@@ -9,7 +9,7 @@ import { execLastInPlace, plainCommands, programLookup } from '../../../src/exec
 import { tempRoot } from '../../helpers/fs.js';
 
 const programs = new Set(['mkdir', 'tr', 'cp', 'cat', 'head', 'xargs', 'sort', 'calibrate']);
-const isProgram = (name: string): boolean => programs.has(name);
+const findProgram = (name: string): string | undefined => (programs.has(name) ? `/usr/bin/${name}` : undefined);
 
 describe('exec of the last command of a plain list', () => {
   it('puts exec before the last program of a list of simple commands', () => {
@@ -23,7 +23,7 @@ describe('exec of the last command of a plain list', () => {
       ['echo start; calibrate --gain=2.5 in 2>&1 >out;', 'echo start; exec calibrate --gain=2.5 in 2>&1 >out;'],
       ['mkdir -p L3 &&\n  xargs cat < src.list > L3/catalog.dat', 'mkdir -p L3 &&\n  exec xargs cat < src.list > L3/catalog.dat'],
     ];
-    for (const [command, expected] of cases) expect(execLastInPlace(command, isProgram), command).toBe(expected);
+    for (const [command, expected] of cases) expect(execLastInPlace(command, findProgram), command).toBe(expected);
   });
 
   it('leaves every other command as written', () => {
@@ -68,14 +68,39 @@ describe('exec of the last command of a plain list', () => {
       'cat é',
       '',
     ];
-    for (const command of unchanged) expect(execLastInPlace(command, isProgram), command).toBe(command);
+    for (const command of unchanged) expect(execLastInPlace(command, findProgram), command).toBe(command);
   });
 
-  it('splits a plain list into its simple commands with their names and offsets', () => {
+  it('splits a plain list into its simple commands: offsets, operators, words after quote removal, redirections in order', () => {
     expect(plainCommands('mkdir -p d && <in tr a b >d/o; cat d/o')).toEqual([
-      { start: 0, name: 'mkdir' },
-      { start: 14, name: 'tr' },
-      { start: 31, name: 'cat' },
+      { start: 0, line: 1, connector: '', name: 'mkdir', words: ['mkdir', '-p', 'd'], redirections: [] },
+      {
+        start: 14,
+        line: 1,
+        connector: '&&',
+        name: 'tr',
+        words: ['tr', 'a', 'b'],
+        redirections: [
+          { fd: 0, op: '<', target: 'in' },
+          { fd: 1, op: '>', target: 'd/o' },
+        ],
+      },
+      { start: 31, line: 1, connector: ';', name: 'cat', words: ['cat', 'd/o'], redirections: [] },
+    ]);
+    expect(plainCommands(`cp 'a b' "c d" 2>>err.log 1>&2 || cat x 0<in\n\nsort -k2 3<&0`)).toEqual([
+      {
+        start: 0,
+        line: 1,
+        connector: '',
+        name: 'cp',
+        words: ['cp', 'a b', 'c d'],
+        redirections: [
+          { fd: 2, op: '>>', target: 'err.log' },
+          { fd: 1, op: '>&', target: '2' },
+        ],
+      },
+      { start: 34, line: 1, connector: '||', name: 'cat', words: ['cat', 'x'], redirections: [{ fd: 0, op: '<', target: 'in' }] },
+      { start: 46, line: 3, connector: ';', name: 'sort', words: ['sort', '-k2'], redirections: [{ fd: 3, op: '<&', target: '0' }] },
     ]);
     expect(plainCommands('cat a | sort')).toBeNull();
   });
@@ -90,13 +115,13 @@ describe('finding programs on PATH', () => {
     chmodSync(join(bin, 'tool'), 0o755);
     writeFileSync(join(bin, 'plain'), 'not executable\n');
     const lookup = programLookup({ PATH: `/nonexistent:${bin}` });
-    expect(lookup('tool')).toBe(true);
-    expect(lookup('plain')).toBe(false);
-    expect(lookup('adir')).toBe(false);
-    expect(lookup('missing')).toBe(false);
-    expect(programLookup({ PATH: `${bin}:` })('tool')).toBe(false); // an empty entry is the job's directory
-    expect(programLookup({ PATH: `bin:${bin}` })('tool')).toBe(false);
-    expect(programLookup({ PATH: bin, 'BASH_FUNC_tool%%': '() { :; }' })('tool')).toBe(false);
-    expect(programLookup({})('tool')).toBe(false);
+    expect(lookup('tool')).toBe(join(bin, 'tool'));
+    expect(lookup('plain')).toBeUndefined();
+    expect(lookup('adir')).toBeUndefined();
+    expect(lookup('missing')).toBeUndefined();
+    expect(programLookup({ PATH: `${bin}:` })('tool')).toBeUndefined(); // an empty entry is the job's directory
+    expect(programLookup({ PATH: `bin:${bin}` })('tool')).toBeUndefined();
+    expect(programLookup({ PATH: bin, 'BASH_FUNC_tool%%': '() { :; }' })('tool')).toBeUndefined();
+    expect(programLookup({})('tool')).toBeUndefined();
   });
 });

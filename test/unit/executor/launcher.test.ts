@@ -69,7 +69,8 @@ describe('how a command runs', () => {
 
   it('runs the last program of a plain list in place, with the status, messages and redirections of bash -c', async () => {
     // In place: the program is the job's group leader (field 5 of /proc/self/stat is the group, field 1 the pid).
-    const inPlace = await runOne('mkdir -p d && cut -d" " -f1,5 /proc/self/stat > d/ids.txt');
+    // (`cd` keeps the job in bash: a list of programs only is a direct job, direct-launcher.test.ts.)
+    const inPlace = await runOne('cd . && mkdir -p d && cut -d" " -f1,5 /proc/self/stat > d/ids.txt');
     expect(inPlace.exitCode).toBe(0);
     const [pid, pgid] = readFileSync(join(inPlace.dir, 'd', 'ids.txt'), 'utf8').trim().split(' ');
     expect(pid).toBe(pgid);

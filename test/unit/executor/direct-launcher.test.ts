@@ -1,0 +1,182 @@
+/**
+ * Direct jobs (src/executor/direct-launcher.ts): a plain list of programs
+ * runs under the direct launcher (Python's posix_spawn, no shell) with the
+ * status, files, log and environment that `bash -euo pipefail -c` gives the
+ * same command (spec §3 "Shell"); without a usable Python every job goes
+ * to bash.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JobId } from '../../../src/ir/ids.js';
+import type { JobOutcome, JobRunner, JobSpec } from '../../../src/executor/job-runner.js';
+import { directCommands, findPython } from '../../../src/executor/direct-launcher.js';
+import { programLookup } from '../../../src/executor/exec-last.js';
+import { createLauncherRunner } from '../../../src/executor/launcher-runner.js';
+import { tempRoot } from '../../helpers/fs.js';
+
+const HEADER = '=== header ===\n';
+
+/** A fresh directory with the inputs the cases read. */
+function workDir(): string {
+  const dir = tempRoot('wf-direct-');
+  writeFileSync(join(dir, 'in.txt'), 'alpha\nbeta\ngamma\n');
+  return dir;
+}
+
+/** Every file under `dir` but the log, with its content (`dir` itself written `<dir>`; an environment's lines sorted). */
+function files(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || e.name === 'job.log') continue;
+    const path = join(e.parentPath, e.name);
+    const text = readFileSync(path, 'utf8').replaceAll(dir, '<dir>');
+    out[path.slice(dir.length + 1)] = e.name === 'env.txt' ? text.split('\n').sort().join('\n') : text; // the same variables, in any order
+  }
+  return out;
+}
+
+/** Run `command` as a job of `runner` in a fresh directory. */
+async function viaRunner(runner: JobRunner, command: string, extra: Partial<JobSpec> = {}): Promise<{ dir: string; outcome: JobOutcome; log: string }> {
+  const dir = workDir();
+  const spec: JobSpec = { id: 'j' as JobId, command, cwd: dir, logFile: join(dir, 'job.log'), logHeader: HEADER, logTruncate: true, ...extra };
+  const outcome = await runner.run(spec, { signal: new AbortController().signal });
+  return { dir, outcome, log: readFileSync(spec.logFile, 'utf8') };
+}
+
+/** Run `command` with `bash -euo pipefail -c` in a fresh directory, stdin /dev/null, stdout and stderr to a log. */
+function viaBash(command: string): { dir: string; status: number; log: string } {
+  const dir = workDir();
+  const logFile = join(dir, 'job.log');
+  const fd = openSync(logFile, 'w');
+  const r = spawnSync('bash', ['-euo', 'pipefail', '-c', command], { cwd: dir, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  return { dir, status: r.status ?? 128 + (r.signal === 'SIGTERM' ? 15 : 0), log: readFileSync(logFile, 'utf8') };
+}
+
+/** Lists of programs: each runs as a direct job and must match bash -c exactly. */
+const CASES = [
+  'mkdir -p d && tr a-z A-Z < in.txt > d/out.txt',
+  'cat in.txt missing.txt > out.txt; touch never.txt',
+  'cat < missing.txt > out.txt',
+  'cat in.txt > out.txt < missing.txt',
+  'sh -c "exit 3" || sh -c "exit 4"',
+  'sh -c "exit 3" || touch rescued.txt',
+  'sh -c "exit 3" && touch never.txt; touch after.txt',
+  'sh -c "exit 5"; touch never.txt',
+  'sh -c "exit 0" && sh -c "exit 6" || touch rescued.txt',
+  'cat missing.txt 2>err.txt || head -n 1 in.txt >> out.txt',
+  'sh -c "echo to-err >&2; echo to-out" 2>>err.txt >>out.txt',
+  'cat in.txt 2>&1 >out.txt',
+  'cat in.txt 3>three.txt 1>&3',
+  'cat in.txt 1>&5',
+  'mkdir -p d\nhead -c 3 in.txt > d/h.txt\n\nwc -l in.txt',
+  "sh -c 'kill -TERM $$'; touch never.txt",
+  'env > env.txt',
+  'mkdir -p d && env > d/env.txt',
+  "mkdir -p d && sh -c 'env > d/env.txt'", // the last program, without redirections: bash runs it in place (SHLVL)
+  "cat 'in.txt' \"in.txt\" > 'two words.txt'",
+  'head -n 1 in.txt\n\ncat < missing.txt',
+  "mkdir -p d &&\n  cat 'in\n.txt' > d/x.txt",
+];
+
+describe('direct jobs', () => {
+  const lookup = programLookup(process.env);
+
+  it('takes lists of programs found on PATH, and nothing with a builtin, a path, an expansion or a pipe', () => {
+    for (const c of CASES) expect(directCommands(c, lookup), c).not.toBeNull();
+    for (const c of ['true && cat in.txt', 'cd d && cat x', './tool', 'cat $HOME', 'cat a | sort', 'no-such-program-wf x', 'echo hi', '> out.txt']) {
+      expect(directCommands(c, lookup), c).toBeNull();
+    }
+    expect(directCommands('mkdir -p d && env > e; env', lookup)?.map((c) => c.inPlace)).toEqual([false, false, true]);
+    expect(directCommands('mkdir -p d && env > e', lookup)?.map((c) => c.inPlace)).toEqual([false, false]);
+  });
+
+  it('gives each list the status, files, log and environment of bash -euo pipefail -c', async () => {
+    expect(findPython(process.env)).toBeDefined(); // CI installs python3 (node-gyp needs it too)
+    const runner = createLauncherRunner({ killGraceMs: 500 });
+    try {
+      for (const command of CASES) {
+        const direct = await viaRunner(runner, command);
+        const bash = viaBash(command);
+        const status = direct.outcome.exitCode ?? 128 + 15;
+        expect(status, command).toBe(bash.status);
+        expect(files(direct.dir), command).toEqual(files(bash.dir));
+        expect(direct.log.startsWith(HEADER), command).toBe(true);
+        if (!command.includes('kill')) expect(direct.log.slice(HEADER.length).replaceAll(direct.dir, '<dir>'), command).toBe(bash.log.replaceAll(bash.dir, '<dir>'));
+      }
+    } finally {
+      runner.close?.();
+    }
+  });
+
+  it('runs them without a shell: the programs are children of Python, in one process group, the first program leading it', async () => {
+    const runner = createLauncherRunner();
+    try {
+      const dir = workDir();
+      let pgid: number | undefined;
+      const spec: JobSpec = { id: 'j' as JobId, command: 'cut -d" " -f4,5 /proc/self/stat > a.txt; cut -d" " -f4,5 /proc/self/stat > b.txt', cwd: dir, logFile: join(dir, 'job.log'), logHeader: '', logTruncate: true };
+      const outcome = await runner.run(spec, { signal: new AbortController().signal, onSpawn: (id) => (pgid = id) });
+      expect(outcome.exitCode).toBe(0);
+      const [ppidA, groupA] = readFileSync(join(dir, 'a.txt'), 'utf8').trim().split(' ');
+      const [ppidB, groupB] = readFileSync(join(dir, 'b.txt'), 'utf8').trim().split(' ');
+      expect(ppidA).toBe(ppidB);
+      expect(readlinkSync(`/proc/${ppidA}/exe`)).toMatch(/python/);
+      expect(Number(groupA)).toBe(pgid);
+      expect(Number(groupB)).toBe(pgid);
+    } finally {
+      runner.close?.();
+    }
+  });
+
+  it('stops a timed-out list: the running program is terminated and nothing after it starts', async () => {
+    const runner = createLauncherRunner({ killGraceMs: 500 });
+    try {
+      const { dir, outcome } = await viaRunner(runner, 'sleep 0.1; sleep 5; touch never.txt', { timeoutMs: 800 });
+      expect(outcome.timedOut).toBe(true);
+      expect(outcome.signal).toBe('SIGTERM');
+      expect(existsSync(join(dir, 'never.txt'))).toBe(false);
+      // The launcher lives on for the next job.
+      expect((await viaRunner(runner, 'touch next.txt')).outcome.exitCode).toBe(0);
+    } finally {
+      runner.close?.();
+    }
+  });
+
+  it('goes to bash when python3 on PATH is a wrapper script, or a binary that is not a working Python', async () => {
+    for (const python of ['#!/bin/sh\nexec /usr/bin/python3 "$@"\n', '/usr/bin/false']) {
+      const bin = tempRoot('wf-direct-bin-');
+      for (const tool of ['bash', 'cut', 'mkdir']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+      if (python.startsWith('#!')) {
+        writeFileSync(join(bin, 'python3'), python);
+        chmodSync(join(bin, 'python3'), 0o755);
+      } else {
+        symlinkSync(python, join(bin, 'python3'));
+      }
+      const runner = createLauncherRunner({ env: { PATH: bin } });
+      try {
+        const { dir, outcome } = await viaRunner(runner, 'mkdir -p d && cut -d" " -f4 /proc/self/stat > d/ppid.txt');
+        expect(outcome.exitCode).toBe(0);
+        const ppid = readFileSync(join(dir, 'd', 'ppid.txt'), 'utf8').trim();
+        expect(readFileSync(`/proc/${ppid}/comm`, 'utf8').trim()).toBe('bash');
+      } finally {
+        runner.close?.();
+      }
+    }
+  });
+});
+
+describe('the Python it uses', () => {
+  it('is the first ELF python3 on PATH, skipping scripts', () => {
+    const bin = tempRoot('wf-direct-py-');
+    mkdirSync(join(bin, 'a'));
+    writeFileSync(join(bin, 'a', 'python3'), '#!/bin/sh\n');
+    chmodSync(join(bin, 'a', 'python3'), 0o755);
+    mkdirSync(join(bin, 'b'));
+    symlinkSync('/usr/bin/python3', join(bin, 'b', 'python3'));
+    expect(findPython({ PATH: `${join(bin, 'a')}:${join(bin, 'b')}` })).toBe(join(bin, 'b', 'python3'));
+    expect(findPython({ PATH: join(bin, 'a') })).toBeUndefined();
+    expect(findPython({})).toBeUndefined();
+  });
+});
