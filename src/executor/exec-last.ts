@@ -1,10 +1,14 @@
 /**
  * Running the last command of a job in place: `mkdir -p L1/x && tr a-z A-Z
  * < in > out` is handed to the job's bash as `mkdir -p L1/x && exec tr a-z
- * A-Z < in > out`. bash forks for every external command, including the
- * last one of a list, and then only waits for it (bash 5.2 does not exec it
- * in place, unlike dash); `exec` saves that fork, ~1.4 ms of CPU and ~100
- * page faults per job here (docs/performance.md, "The shell").
+ * A-Z < in > out`. In the launcher's `eval`, bash forks for every external
+ * command, including the last one of a list, and then only waits for it
+ * (`bash -c` itself runs a last command without redirections in place;
+ * `eval` never does); `exec` saves that fork, ~1.4 ms of CPU and ~100 page
+ * faults per job here (docs/performance.md). Lists of programs only go to
+ * the direct launcher instead when Python is there (direct-launcher.ts);
+ * this rewrite serves the lists with a builtin, and every list without
+ * Python. The parser, {@link plainCommands}, serves both.
  *
  * The rewrite is made only where nothing can tell the difference from
  * `bash -euo pipefail -c COMMAND` (spec §3 "Shell"): the command is a plain

@@ -130,6 +130,19 @@ describe('direct jobs', () => {
     }
   });
 
+  it('appends a retry to the log of the first attempt, after its own header', async () => {
+    const runner = createLauncherRunner();
+    try {
+      const dir = workDir();
+      const base = { id: 'j' as JobId, command: 'head -n 1 in.txt', cwd: dir, logFile: join(dir, 'job.log') };
+      await runner.run({ ...base, logHeader: '=== 1/2 ===\n', logTruncate: true }, { signal: new AbortController().signal });
+      await runner.run({ ...base, logHeader: '=== 2/2 ===\n', logTruncate: false }, { signal: new AbortController().signal });
+      expect(readFileSync(join(dir, 'job.log'), 'utf8')).toBe('=== 1/2 ===\nalpha\n=== 2/2 ===\nalpha\n');
+    } finally {
+      runner.close?.();
+    }
+  });
+
   it('stops a timed-out list: the running program is terminated and nothing after it starts', async () => {
     const runner = createLauncherRunner({ killGraceMs: 500 });
     try {
