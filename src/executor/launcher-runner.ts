@@ -239,10 +239,11 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
 
   /**
    * Send one job to a launcher: the direct launcher gets `direct` (the
-   * job's commands), the bash launcher the command text. Resolves with the
-   * job's exit reply, or null when the launcher died.
+   * job's commands), the bash launcher the command text, to be forked or
+   * exec'd as `fork` says ({@link jobMode}). Resolves with the job's exit
+   * reply, or null when the launcher died.
    */
-  function launch(l: Launcher, spec: JobSpec, direct: readonly DirectCommand[] | null, onStart: (pgid: number) => void): Promise<Reply | null> {
+  function launch(l: Launcher, spec: JobSpec, direct: readonly DirectCommand[] | null, fork: boolean, onStart: (pgid: number) => void): Promise<Reply | null> {
     return new Promise((resolve) => {
       l.onReply = (r) => {
         if (r === null) resolve(null);
@@ -252,7 +253,6 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       if (direct !== null) {
         l.stdin.write(directFrame(spec.logFile, !spec.logTruncate, spec.logHeader, direct));
       } else {
-        const fork = jobMode(spec.command, bashEnv) === 'fork';
         const command = fork ? execLastInPlace(spec.command, findProgram) : spec.command;
         l.stdin.write(frame(`${fork ? 'f' : 'x'}${spec.logTruncate ? 'w' : 'a'}`, spec, command));
       }
@@ -297,7 +297,8 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     if (spec.command.includes('\0') || spec.logFile.includes('\0') || spec.cwd.includes('\0')) {
       return { exitCode: null, signal: null, timedOut: false, aborted: false, error: 'the command contains a NUL byte' };
     }
-    const direct = python !== undefined && jobMode(spec.command, bashEnv) === 'fork' ? directCommands(spec.command, findProgram) : null;
+    const fork = jobMode(spec.command, bashEnv) === 'fork';
+    const direct = python !== undefined && fork ? directCommands(spec.command, findProgram) : null;
     const kind = direct === null ? 'bash' : 'direct';
     let l: Launcher;
     try {
@@ -324,7 +325,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       terminate();
     };
     try {
-      const exit = await launch(l, spec, direct, (id) => {
+      const exit = await launch(l, spec, direct, fork, (id) => {
         pgid = id;
         running.add(id);
         control.onSpawn?.(id);

@@ -45,6 +45,22 @@ async function viaRunner(runner: JobRunner, command: string, extra: Partial<JobS
   return { dir, outcome, log: readFileSync(spec.logFile, 'utf8') };
 }
 
+/** Call `body` with a fresh local runner, closing it afterwards. */
+async function withRunner(options: Parameters<typeof createLauncherRunner>[0], body: (runner: JobRunner) => Promise<void>): Promise<void> {
+  const runner = createLauncherRunner(options);
+  try {
+    await body(runner);
+  } finally {
+    runner.close?.();
+  }
+}
+
+/** Write an executable script at `path`. */
+function script(path: string, text: string): void {
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+}
+
 /** Run `command` with `bash -euo pipefail -c` in a fresh directory, stdin /dev/null, stdout and stderr to a log. */
 function viaBash(command: string): { dir: string; status: number; log: string } {
   const dir = workDir();
@@ -95,8 +111,7 @@ describe('direct jobs', () => {
 
   it('gives each list the status, files, log and environment of bash -euo pipefail -c', async () => {
     expect(findPython(process.env)).toBeDefined(); // CI installs python3 (node-gyp needs it too)
-    const runner = createLauncherRunner({ killGraceMs: 500 });
-    try {
+    await withRunner({ killGraceMs: 500 }, async (runner) => {
       for (const command of CASES) {
         const direct = await viaRunner(runner, command);
         const bash = viaBash(command);
@@ -106,14 +121,11 @@ describe('direct jobs', () => {
         expect(direct.log.startsWith(HEADER), command).toBe(true);
         if (!command.includes('kill')) expect(direct.log.slice(HEADER.length).replaceAll(direct.dir, '<dir>'), command).toBe(bash.log.replaceAll(bash.dir, '<dir>'));
       }
-    } finally {
-      runner.close?.();
-    }
+    });
   });
 
   it('runs them without a shell: the programs are children of Python, in one process group, the first program leading it', async () => {
-    const runner = createLauncherRunner();
-    try {
+    await withRunner({}, async (runner) => {
       const dir = workDir();
       let pgid: number | undefined;
       const spec: JobSpec = { id: 'j' as JobId, command: 'cut -d" " -f4,5 /proc/self/stat > a.txt; cut -d" " -f4,5 /proc/self/stat > b.txt', cwd: dir, logFile: join(dir, 'job.log'), logHeader: '', logTruncate: true };
@@ -125,57 +137,42 @@ describe('direct jobs', () => {
       expect(readlinkSync(`/proc/${ppidA}/exe`)).toMatch(/python/);
       expect(Number(groupA)).toBe(pgid);
       expect(Number(groupB)).toBe(pgid);
-    } finally {
-      runner.close?.();
-    }
+    });
   });
 
   it('appends a retry to the log of the first attempt, after its own header', async () => {
-    const runner = createLauncherRunner();
-    try {
+    await withRunner({}, async (runner) => {
       const dir = workDir();
       const base = { id: 'j' as JobId, command: 'head -n 1 in.txt', cwd: dir, logFile: join(dir, 'job.log') };
       await runner.run({ ...base, logHeader: '=== 1/2 ===\n', logTruncate: true }, { signal: new AbortController().signal });
       await runner.run({ ...base, logHeader: '=== 2/2 ===\n', logTruncate: false }, { signal: new AbortController().signal });
       expect(readFileSync(join(dir, 'job.log'), 'utf8')).toBe('=== 1/2 ===\nalpha\n=== 2/2 ===\nalpha\n');
-    } finally {
-      runner.close?.();
-    }
+    });
   });
 
   it('stops a timed-out list: the running program is terminated and nothing after it starts', async () => {
-    const runner = createLauncherRunner({ killGraceMs: 500 });
-    try {
+    await withRunner({ killGraceMs: 500 }, async (runner) => {
       const { dir, outcome } = await viaRunner(runner, 'sleep 0.1; sleep 5; touch never.txt', { timeoutMs: 800 });
       expect(outcome.timedOut).toBe(true);
       expect(outcome.signal).toBe('SIGTERM');
       expect(existsSync(join(dir, 'never.txt'))).toBe(false);
       // The launcher lives on for the next job.
       expect((await viaRunner(runner, 'touch next.txt')).outcome.exitCode).toBe(0);
-    } finally {
-      runner.close?.();
-    }
+    });
   });
 
   it('goes to bash when python3 on PATH is a wrapper script, or a binary that is not a working Python', async () => {
     for (const python of ['#!/bin/sh\nexec /usr/bin/python3 "$@"\n', '/usr/bin/false']) {
       const bin = tempRoot('wf-direct-bin-');
       for (const tool of ['bash', 'cut', 'mkdir']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
-      if (python.startsWith('#!')) {
-        writeFileSync(join(bin, 'python3'), python);
-        chmodSync(join(bin, 'python3'), 0o755);
-      } else {
-        symlinkSync(python, join(bin, 'python3'));
-      }
-      const runner = createLauncherRunner({ env: { PATH: bin } });
-      try {
+      if (python.startsWith('#!')) script(join(bin, 'python3'), python);
+      else symlinkSync(python, join(bin, 'python3'));
+      await withRunner({ env: { PATH: bin } }, async (runner) => {
         const { dir, outcome } = await viaRunner(runner, 'mkdir -p d && cut -d" " -f4 /proc/self/stat > d/ppid.txt');
         expect(outcome.exitCode).toBe(0);
         const ppid = readFileSync(join(dir, 'd', 'ppid.txt'), 'utf8').trim();
         expect(readFileSync(`/proc/${ppid}/comm`, 'utf8').trim()).toBe('bash');
-      } finally {
-        runner.close?.();
-      }
+      });
     }
   });
 });
@@ -184,8 +181,7 @@ describe('the Python it uses', () => {
   it('is the first ELF python3 on PATH, skipping scripts', () => {
     const bin = tempRoot('wf-direct-py-');
     mkdirSync(join(bin, 'a'));
-    writeFileSync(join(bin, 'a', 'python3'), '#!/bin/sh\n');
-    chmodSync(join(bin, 'a', 'python3'), 0o755);
+    script(join(bin, 'a', 'python3'), '#!/bin/sh\n');
     mkdirSync(join(bin, 'b'));
     symlinkSync('/usr/bin/python3', join(bin, 'b', 'python3'));
     expect(findPython({ PATH: `${join(bin, 'a')}:${join(bin, 'b')}` })).toBe(join(bin, 'b', 'python3'));
