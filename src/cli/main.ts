@@ -194,7 +194,24 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+/**
+ * Resolves once everything written to `stream` has reached the kernel. Writes to files and
+ * terminals are synchronous, but a pipe takes 64 KiB at once and Node queues the rest: exiting
+ * before the queue drains would cut `wf run -n | less` short. A reader that went away (EPIPE)
+ * ends the wait too.
+ */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('drain', resolve);
+    stream.once('error', () => resolve());
+  });
+}
+
+// A reader that closes the pipe early (`wf run -n | head`) is not an error of wf's.
+for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
+
 await main(process.argv);
-// Everything is written (stdout and stderr are synchronous on Linux, pino too) and closed: exit
-// without tearing down a heap that may hold a 300,000-job plan (tens of ms).
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+// Exit without tearing down a heap that may hold a 300,000-job plan (tens of ms).
 process.exit();

@@ -5,7 +5,7 @@
 import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, dryRunJobs, exists, mtimeMs, read, setMtime, wf } from '../helpers/cli.js';
+import { copyExample, dryRunJobs, exists, mtimeMs, read, setMtime, tempDir, wf, writeFiles } from '../helpers/cli.js';
 
 describe('wf run on the toy-xray example', () => {
   let dir: string;
@@ -144,5 +144,26 @@ describe('wf graph', () => {
     const rules = await wf(dir, ['graph', '--rules', '--format', 'dot']);
     expect(rules.stdout).toMatch(/"detect" -> "merge";/);
     expect(rules.stdout).toMatch(/"calibrate" -> "filter";/);
+  });
+});
+
+describe('output through a pipe', () => {
+  it('writes every line of a dry run and of a graph longer than a pipe holds (64 KiB)', async () => {
+    const dir = tempDir();
+    const n = 6000;
+    writeFiles(dir, {
+      'w.wf': 'wildcard id = /[0-9]+/\nproduct raw L0 "raw/{id}.txt"\nproduct cal L1 "cal/{id}.txt"\ndefault cal\n' +
+        'rule calibrate L1 {\n  input raw\n  output cal\n  shell "cp {input} {output}"\n}\n',
+      ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`raw/${100000 + i}.txt`, 'x\n'])),
+    });
+    const dry = await wf(dir, ['run', '-n', '-f', 'w.wf']);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout.length).toBeGreaterThan(65536);
+    const jobs = dryRunJobs(dry.stdout);
+    expect(jobs).toHaveLength(n);
+    expect(jobs.at(-1)).toBe(`calibrate[id=${100000 + n - 1}]`);
+    const graph = await wf(dir, ['graph', '--format', 'json', '-f', 'w.wf']);
+    expect(graph.exitCode, graph.stderr).toBe(0);
+    expect((JSON.parse(graph.stdout) as { nodes: unknown[] }).nodes).toHaveLength(n);
   });
 });
