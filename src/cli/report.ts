@@ -134,9 +134,8 @@ export class Reporter {
     }
     const perLevel = e.byLevel.filter((l) => l.toRun > 0).map((l) => `${l.levelText} ${l.toRun}`).join(', ');
     if (e.dryRun) {
-      const out = [`would run ${e.toRun} of ${e.total} job(s) (${perLevel}):`];
-      for (const j of e.reasons) out.push(this.#opts.explain ? `  ${j.id}: ${j.reasons.map(describeReason).join('; ')}` : `  ${j.id}`);
-      process.stdout.write(`${out.join('\n')}\n`);
+      const lines = this.#opts.explain ? e.reasons.map((j) => `${j.id}: ${j.reasons.map(describeReason).join('; ')}`) : e.reasons.map((j) => j.id);
+      process.stdout.write(`would run ${e.toRun} of ${e.total} job(s) (${perLevel}):\n  ${lines.join('\n  ')}\n`);
       return;
     }
     this.#line(`wf: running ${e.toRun} of ${e.total} job(s) (${perLevel})`);

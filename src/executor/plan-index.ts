@@ -5,7 +5,6 @@
  */
 import type { JobId, RelPath } from '../ir/ids.js';
 import type { Plan } from '../ir/plan.js';
-import { compact } from '../util/arrays.js';
 
 /** Adjacency of a plan; every index is a position in `plan.jobs` (topological order). */
 export interface PlanIndex {
@@ -27,22 +26,22 @@ export interface PlanIndex {
 const NONE: readonly number[] = Object.freeze([]);
 
 /**
- * Build the {@link PlanIndex}: `deps`, `dependents` and `isTarget` at once,
- * `producer` and `readers` (path maps) on first use: a dry run of a clean
- * tree never needs them. Throws only on an internal error (a dependency
- * listed after its dependent).
+ * Build the {@link PlanIndex}: `deps` at once; `dependents`, `isTarget`,
+ * `producer` and `readers` on first use: a dry run never needs the first
+ * two, and a dry run of a clean tree none of them. Throws only on an
+ * internal error (a dependency listed after its dependent).
  */
 export function indexPlan(plan: Plan): PlanIndex {
   const n = plan.jobs.length;
   // Planned jobs carry their dependencies' positions; hand-built plans are looked up by id.
   let byId: Map<JobId, number> | undefined;
   const indexOf = (id: JobId): number | undefined => (byId ??= new Map(plan.jobs.map((j, i) => [j.id, i]))).get(id);
-  const deps: (readonly number[])[] = [];
-  const dependents: number[][] = new Array(n);
+  const deps: (readonly number[])[] = new Array<readonly number[]>(n);
+  const dependentCount = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const job = plan.jobs[i]!;
     if (job.deps.length === 0) {
-      deps.push(NONE);
+      deps[i] = NONE;
       continue;
     }
     // A planned job's own positions are used as they are (no copy per job).
@@ -52,14 +51,31 @@ export function indexPlan(plan: Plan): PlanIndex {
       if (d === undefined) continue;
       if (d >= i) throw new Error(`internal error: plan is not in topological order (${job.deps[k]} after ${job.id})`);
       ds?.push(d);
-      (dependents[d] ??= []).push(i);
+      dependentCount[d]!++;
     }
-    deps.push(ds ?? job.depIndex!);
+    deps[i] = ds ?? job.depIndex!;
   }
-  for (let i = 0; i < n; i++) dependents[i] = dependents[i] ? compact(dependents[i]!) : (NONE as number[]);
-  const isTarget = new Uint8Array(n);
-  const targets = new Set(plan.targets);
-  for (let i = 0; i < n; i++) if (targets.has(plan.jobs[i]!.id)) isTarget[i] = 1;
+  // Dependents at their final size (kept for the whole run), filled in ascending order.
+  let dependents: number[][] | undefined;
+  const dependentsOf = (): number[][] => {
+    if (dependents) return dependents;
+    dependents = new Array<number[]>(n);
+    for (let i = 0; i < n; i++) dependents[i] = dependentCount[i] === 0 ? (NONE as number[]) : new Array<number>(dependentCount[i]!);
+    const filled = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const ds = deps[i]!;
+      for (let k = 0; k < ds.length; k++) dependents[ds[k]!]![filled[ds[k]!]!++] = i;
+    }
+    return dependents;
+  };
+  let isTarget: Uint8Array | undefined;
+  const targetFlags = (): Uint8Array => {
+    if (isTarget) return isTarget;
+    isTarget = new Uint8Array(n);
+    const targets = new Set(plan.targets);
+    for (let i = 0; i < n; i++) if (targets.has(plan.jobs[i]!.id)) isTarget[i] = 1;
+    return isTarget;
+  };
 
   let producer: Map<RelPath, number> | undefined;
   let temps: Set<RelPath> | undefined;
@@ -78,8 +94,12 @@ export function indexPlan(plan: Plan): PlanIndex {
   let readers: Map<RelPath, number[]> | undefined;
   return {
     deps,
-    dependents,
-    isTarget,
+    get dependents() {
+      return dependentsOf();
+    },
+    get isTarget() {
+      return targetFlags();
+    },
     get producer() {
       return producers();
     },

@@ -73,8 +73,10 @@ export class StampCache {
   readonly #recorded: ((path: string) => KnownHash | undefined) | undefined;
   /** Stamps known before the run (taken while planning): undefined = not known. */
   readonly #prior: ((path: string) => Stamp | null | undefined) | undefined;
-  /** While scanning: top-level directories found missing (every path under them is missing). */
+  /** While scanning: top-level directories checked, and whether each is missing (undefined once the scan ends). */
   #missingTop: Map<string, boolean> | undefined = new Map();
+  /** While scanning: `TOP/` of every top-level directory found missing (every path under it is missing). */
+  #missingPrefixes: string[] = [];
   /** Count of `stat` calls made (for tests of the memo). */
   statCalls = 0;
   /** Count of files hashed (for tests of "never hash when stamps match"). */
@@ -98,6 +100,7 @@ export class StampCache {
    */
   endScan(): void {
     this.#missingTop = undefined;
+    this.#missingPrefixes = [];
   }
 
   /** Absolute path of a root-relative path. */
@@ -105,25 +108,34 @@ export class StampCache {
     return join(this.#root, path);
   }
 
-  /** The stamp of `path`, or null when it does not exist (memoized; ENOENT/ENOTDIR → null). */
+  /**
+   * The stamp of `path`, or null when it does not exist (memoized; ENOENT/ENOTDIR → null).
+   * While scanning, a path under a top-level directory found missing is
+   * answered from that directory alone and not memoized (a clean tree: one
+   * stat of `L1` answers for every path under it, make's directory cache in
+   * small); after the scan, such a path is stat'ed when first asked.
+   */
   stat(path: RelPath | string): Stamp | null {
+    const prefixes = this.#missingPrefixes;
+    for (let i = 0; i < prefixes.length; i += 1) if (path.startsWith(prefixes[i]!)) return null;
     const hit = this.#stamps.get(path);
     if (hit !== undefined) return hit;
-    const missingTop = this.#missingTop;
-    const slash = missingTop ? path.indexOf('/') : -1;
-    // A clean tree: one stat of `L1` answers for every path under it (make's directory cache, in small).
-    const top = slash > 0 ? path.slice(0, slash) : undefined;
-    if (top !== undefined && missingTop!.get(top) === true) {
-      this.#stamps.set(path, null);
-      return null;
-    }
     const known = this.#prior?.(path);
     if (known !== undefined) {
       this.#stamps.set(path, known);
       return known;
     }
     const stamp = this.restat(path);
-    if (stamp === null && top !== undefined && !missingTop!.has(top)) missingTop!.set(top, statSync(this.abs(top), { throwIfNoEntry: false }) === undefined);
+    const missingTop = this.#missingTop;
+    if (stamp === null && missingTop !== undefined) {
+      const slash = path.indexOf('/');
+      const top = slash > 0 ? path.slice(0, slash) : undefined;
+      if (top !== undefined && !missingTop.has(top)) {
+        const missing = statSync(this.abs(top), { throwIfNoEntry: false }) === undefined;
+        missingTop.set(top, missing);
+        if (missing) prefixes.push(`${top}/`);
+      }
+    }
     return stamp;
   }
 

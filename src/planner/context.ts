@@ -126,8 +126,18 @@ export function valueLookup(rule: RuleInfo, values: readonly string[]): (name: s
 /** A job's display name: `RULE` or `RULE[k=v,k2=v2]` in the rule's wildcard order (spec §6). */
 export function jobName(rule: RuleInfo, values: readonly string[]): string {
   if (rule.wildcards.length === 0) return rule.model.name;
-  const parts: string[] = [rule.model.name, '['];
-  for (let i = 0; i < rule.wildcards.length; i += 1) parts.push(i > 0 ? ',' : '', rule.wildcards[i]!, '=', values[i]!);
-  parts.push(']');
+  // name [ w = v , w = v ] at its final size: one short-lived array per id, no growth.
+  const n = rule.wildcards.length;
+  const parts = new Array<string>(4 * n + 2);
+  parts[0] = rule.model.name;
+  parts[1] = '[';
+  let k = 2;
+  for (let i = 0; i < n; i += 1) {
+    if (i > 0) parts[k++] = ',';
+    parts[k++] = rule.wildcards[i]!;
+    parts[k++] = '=';
+    parts[k++] = values[i]!;
+  }
+  parts[k] = ']';
   return parts.join(''); // one flat string: ids are kept for the whole plan
 }

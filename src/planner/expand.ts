@@ -163,16 +163,23 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
     driver: drivers.indexOf(info),
     gather: gathers.get(info),
   }));
+  // Without a gather, a job has exactly one file per input: its lists are allocated at their
+  // final size (no growth by `push`, no compacting copy; they are kept for the whole run).
+  const fixed = !steps.some((s) => s.kind === 'gather');
+  const nOut = rule.outputs.length;
   for (let b = 0; b < bindings.values.length; b += 1) {
     const values = bindings.values[b]!;
     let skip: Omit<Unplanned, 'rule' | 'values'> | undefined;
-    const inputs: JobInput[] = [];
-    const producers: number[] = [];
-    for (const { info, kind, store, driver, gather } of steps) {
+    const inputs: JobInput[] = fixed ? new Array<JobInput>(steps.length) : [];
+    const producers: number[] = fixed ? new Array<number>(steps.length) : [];
+    for (let k = 0; k < steps.length; k += 1) {
+      const { info, kind, store, driver, gather } = steps[k]!;
+      let path: string;
+      let producer: number;
       if (kind === 'product') {
         const idx = bindings.picks[driver]![b]!;
-        inputs.push(jobInput(store!.paths[idx]!, info.model));
-        producers.push(store!.producers[idx]!);
+        path = store!.paths[idx]!;
+        producer = store!.producers[idx]!;
       } else if (kind === 'gather') {
         const hits = gather!.buckets.get(keyOf(values, gather!.positions));
         if (!hits || hits.length === 0) {
@@ -183,15 +190,23 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
           inputs.push(jobInput(store!.paths[idx]!, info.model));
           producers.push(store!.producers[idx]!);
         }
+        continue;
       } else {
         if (!info.template) throw new Error(`internal error: input "${info.pattern.source}" of rule ${rule.model.name} has a wildcard the rule lacks`);
-        const path = renderTemplate(info.template, values);
+        path = renderTemplate(info.template, values);
         if (state.unplanned.has(path)) skip ??= { reason: 'upstream', detail: path };
+        producer = state.outputs.get(path) ?? -2;
+      }
+      if (fixed) {
+        inputs[k] = jobInput(path, info.model);
+        producers[k] = producer;
+      } else {
         inputs.push(jobInput(path, info.model));
-        producers.push(state.outputs.get(path) ?? -2);
+        producers.push(producer);
       }
     }
-    const paths = rule.outputs.map((o) => renderTemplate(o.template, values));
+    const outputs: JobOutput[] = new Array<JobOutput>(nOut);
+    for (let i = 0; i < nOut; i += 1) outputs[i] = jobOutput(renderTemplate(rule.outputs[i]!.template, values), rule.outputs[i]!.model);
     let whenError;
     if (!skip && rule.model.when) {
       const outcome = evaluateWhen(rule.model.when, { state, rule, values, inputs });
@@ -200,15 +215,15 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
     }
     if (skip) {
       const record: Unplanned = { rule, values, ...skip };
-      for (const p of paths) if (!state.unplanned.has(p)) state.unplanned.set(p, record);
+      for (const o of outputs) if (!state.unplanned.has(o.path)) state.unplanned.set(o.path, record);
       continue;
     }
     const job = state.jobs.length;
-    const outputs = paths.map((path, i) => jobOutput(path, rule.outputs[i]!.model));
-    // Kept for the whole run (the plan's Job reuses `inputs`): compacted.
-    const rec = { rule, values, inputs: compact(inputs), producers: compact(producers), outputs };
+    // Kept for the whole run (the plan's Job reuses `inputs`).
+    const rec = fixed ? { rule, values, inputs, producers, outputs } : { rule, values, inputs: compact(inputs), producers: compact(producers), outputs };
     state.jobs.push(whenError ? { ...rec, whenError } : rec);
-    paths.forEach((path, i) => {
+    for (let i = 0; i < nOut; i += 1) {
+      const path = outputs[i]!.path;
       const other = state.outputs.get(path);
       if (other !== undefined) {
         duplicates.count += 1;
@@ -216,7 +231,7 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
           const first = state.jobs[other]!;
           state.diagnostics.push(error('WF2110', `jobs ${jobName(first.rule, first.values)} and ${jobName(rule, values)} both write \`${path}\``, rule.model.outputs[i]!.span));
         }
-        return;
+        continue;
       }
       state.outputs.set(path, job);
       const out = outputStores[i];
@@ -225,7 +240,7 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
         out.store.paths.push(path);
         out.store.producers.push(job);
       }
-    });
+    }
   }
 }
 

@@ -89,8 +89,9 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
   const renderFailed = new Set<RuleInfo>();
   const jobs: Job[] = [];
   const position = new Int32Array(total); // candidate job → index in `jobs`
-  for (const j of order) {
-    const ds = needed.deps[j] ?? [];
+  for (let k = 0; k < order.length; k += 1) {
+    const j = order[k]!;
+    const ds = needed.deps[j] ?? NO_POSITIONS;
     const sorted = ds.length > 1 ? [...ds].sort((a, b) => byteOrder(idOf(a), idOf(b))) : ds;
     const none = sorted.length === 0;
     const built = buildJob(state, state.jobs[j]!, idOf(j), none ? NO_IDS : sorted.map(idOf), none ? NO_POSITIONS : sorted.map((d) => position[d]!));

@@ -8,7 +8,6 @@
  */
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { PlanState } from './context.js';
-import { compact } from '../util/arrays.js';
 
 /** The closure: job indices in visiting order, deps per job (unique), source paths, errors. */
 export interface Needed {
@@ -36,10 +35,12 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
   const deps: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(total);
   const sources = new Set<string>();
   const missing = new Map<string, { job: number; count: number }>();
+  // One scratch list of producers reused for every job: each job keeps only an exact-size copy.
+  const mine: number[] = [];
   for (let k = 0; k < nodes.length; k += 1) {
     const j = nodes[k]!;
     const job = state.jobs[j]!;
-    const mine: number[] = [];
+    let count = 0;
     for (let i = 0; i < job.inputs.length; i += 1) {
       const input = job.inputs[i]!;
       let producer = job.producers[i]!;
@@ -53,7 +54,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
         }
         continue;
       }
-      mine.push(producer);
+      mine[count++] = producer;
       if (seen[producer] === 0) {
         seen[producer] = 1;
         parentFrom[producer] = j;
@@ -61,7 +62,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
         nodes.push(producer);
       }
     }
-    deps[j] = mine.length > 1 ? [...new Set(mine)] : compact(mine);
+    deps[j] = count > 1 ? [...new Set(mine.slice(0, count))] : mine.slice(0, count);
   }
 
   const diagnostics: Diagnostic[] = [];

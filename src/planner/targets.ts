@@ -50,7 +50,8 @@ export function selectTargets(state: PlanState, specs: readonly TargetSpec[]): T
   const addRule = (rule: RuleInfo, nonTempOnly: boolean): void => {
     rules.add(rule);
     if (nonTempOnly && rule.outputs.every((o) => o.model.temp)) return;
-    for (const j of jobsOf.get(rule) ?? []) chosen.add(j);
+    const jobs = jobsOf.get(rule) ?? [];
+    for (let i = 0; i < jobs.length; i += 1) chosen.add(jobs[i]!); // indexed: runs once, unoptimized
   };
 
   for (const spec of specs.length > 0 ? specs : defaultTargets(state)) {
@@ -65,7 +66,7 @@ export function selectTargets(state: PlanState, specs: readonly TargetSpec[]): T
           const producer = state.producerRule.get(spec.name);
           if (producer) rules.add(producer);
           let any = false;
-          for (const p of store.producers) if (p >= 0) (chosen.add(p), (any = true));
+          for (let i = 0; i < store.producers.length; i += 1) if (store.producers[i]! >= 0) (chosen.add(store.producers[i]!), (any = true));
           if (!any && !store.model.isSource) diagnostics.push(warning('WF2118', `product ${spec.name} has no instance to build`, spec.span));
         } else if (looksLikePath(state, spec.name)) {
           const r = resolvePathTarget(state, { kind: 'path', path: spec.name, ...(spec.span ? { span: spec.span } : {}) });
