@@ -90,7 +90,8 @@ function bindRule(state: PlanState, rule: RuleInfo): { bindings: Bindings; drive
     for (let b = 0; b < values.length; b += 1) {
       const hits = shared.length === 0 ? all : index.get(keyOf(values[b]!, sharedRule));
       if (!hits) continue;
-      for (const idx of hits) {
+      for (let h = 0; h < hits.length; h += 1) {
+        const idx = hits[h]!;
         const t = tuples[idx]!;
         if (identity) {
           nextValues.push(t);

@@ -72,19 +72,27 @@ export function memoizedStat(root: string, memo: Map<string, PathStat | undefine
 export function createNodeFileSystem(root: string, statOf: StatOf = (rel) => statPath(join(root, rel))): FileSystem {
   const globs = new Map<string, Promise<readonly string[]>>();
   const known = new Map<string, boolean>();
+  // Glob hits not yet entered in `known`: entered on the first existence check (most plans make none).
+  let unentered: (readonly string[])[] | undefined = [];
   return {
     glob(pattern: string): Promise<readonly string[]> {
       let hits = globs.get(pattern);
       if (!hits) {
         hits = globFiles(root, pattern, statOf).then((paths) => {
-          for (const p of paths) known.set(p, true);
-          return paths.sort(byteOrder);
+          paths.sort(byteOrder);
+          if (unentered) unentered.push(paths);
+          else for (const p of paths) known.set(p, true);
+          return paths;
         });
         globs.set(pattern, hits);
       }
       return hits;
     },
     exists(relPath: string): boolean {
+      if (unentered) {
+        for (const paths of unentered) for (const p of paths) known.set(p, true);
+        unentered = undefined;
+      }
       let hit = known.get(relPath);
       if (hit === undefined) {
         hit = statSync(join(root, relPath), { throwIfNoEntry: false }) !== undefined;

@@ -109,17 +109,19 @@ export function topologicalJobOrder(
 
   const heap = new MinHeap(rank);
   for (let i = 0; i < nodes.length; i += 1) if (indegree[nodes[i]!] === 0) heap.push(nodes[i]!);
-  const order: number[] = [];
+  const order: number[] = new Array<number>(nodes.length); // at its final size; trimmed on a cycle
+  let placed = 0;
   while (heap.size > 0) {
     const j = heap.pop();
-    order.push(j);
+    order[placed++] = j;
     for (let e = outCount[j]!; e < outCount[j + 1]!; e += 1) {
       const k = dependents[e]!;
       indegree[k]! -= 1;
       if (indegree[k] === 0) heap.push(k);
     }
   }
-  const cyclic = order.length === nodes.length ? [] : nodes.filter((j) => indegree[j]! > 0);
+  order.length = placed;
+  const cyclic = placed === nodes.length ? [] : nodes.filter((j) => indegree[j]! > 0);
   return { order, cyclic };
 }
 

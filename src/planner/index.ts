@@ -75,7 +75,10 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
   if (hasErrors(state.diagnostics)) return { diagnostics: state.diagnostics };
 
   const ids: JobId[] = new Array<JobId>(state.jobs.length);
-  for (const j of needed.nodes) ids[j] = asJobId(jobName(state.jobs[j]!.rule, state.jobs[j]!.values));
+  for (let k = 0; k < needed.nodes.length; k += 1) {
+    const j = needed.nodes[k]!;
+    ids[j] = asJobId(jobName(state.jobs[j]!.rule, state.jobs[j]!.values));
+  }
   const idOf = (j: number): JobId => ids[j]!;
   const total = state.jobs.length;
   const { order, cyclic } = topologicalJobOrder(needed.nodes, total, needed.deps, (j) => state.jobs[j]!.rule.index, idOf);

@@ -30,7 +30,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
   const parentFrom = new Int32Array(total).fill(-1);
   const parentPath: (string | undefined)[] = new Array<string | undefined>(total);
   const seen = new Uint8Array(total);
-  for (const t of targets) seen[t] = 1;
+  for (let i = 0; i < targets.length; i += 1) seen[targets[i]!] = 1;
   const nodes: number[] = [...targets];
   const deps: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(total);
   const sources = new Set<string>();
@@ -78,7 +78,8 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
     diagnostics.push(error('WF2102', `${chain.join(' needs ')}, which does not exist`, undefined, hint));
   }
   const whenErrors = new Map<string, { diagnostic: Diagnostic; rule: string; count: number }>();
-  for (const j of nodes) {
+  for (let k = 0; k < nodes.length; k += 1) {
+    const j = nodes[k]!;
     const d = state.jobs[j]!.whenError;
     if (!d) continue;
     const key = `${d.code}\u0000${state.jobs[j]!.rule.model.name}`;
