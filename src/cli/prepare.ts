@@ -21,7 +21,7 @@ export interface PlanningOptions {
   readonly configFile?: string;
   readonly where: readonly string[];
   readonly color: boolean;
-  /** Use of the model cache: `read-write` only for runs that may write `.wf/`. */
+  /** Use of the model cache: `read-write` only for `wf run` (its dry runs too: the cache is bookkeeping, written atomically). */
   readonly cache: CacheMode;
 }
 

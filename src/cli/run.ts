@@ -57,7 +57,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
     return EXIT.invalid;
   }
 
-  // A dry run writes nothing, not even .wf/, so it takes no lock.
+  // A dry run writes no product and no state (at most the model cache, atomically), so it takes no lock.
   let lock: Lock | undefined;
   if (!opts.dryRun) {
     const taken = acquireLock(workflow.root);

@@ -20,7 +20,7 @@ export interface Session {
   readonly sources: ReadonlyMap<string, string>;
 }
 
-/** How {@link openWorkflow} uses the model cache: not at all, read only (dry runs), or read and refresh. */
+/** How {@link openWorkflow} uses the model cache: not at all (`wf check`), read only (`wf graph`, `wf clean`), or read and refresh (`wf run`, dry runs included). */
 export type CacheMode = 'off' | 'read' | 'read-write';
 
 /** Load and check the workflow named by `-f` (or found in `cwd`). Never throws for user errors. */
