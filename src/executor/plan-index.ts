@@ -40,20 +40,31 @@ export function indexPlan(plan: Plan): PlanIndex {
   const dependentCount = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const job = plan.jobs[i]!;
+    // A planned job's own positions are used as they are (no copy per job, and `deps` is not read:
+    // a planned job derives its ids from them on each read).
+    const planned = job.depIndex;
+    if (planned) {
+      for (let k = 0; k < planned.length; k++) {
+        const d = planned[k]!;
+        if (d >= i) throw new Error(`internal error: plan is not in topological order (${plan.jobs[d]?.id ?? d} after ${job.id})`);
+        dependentCount[d]!++;
+      }
+      deps[i] = planned.length === 0 ? NONE : planned;
+      continue;
+    }
     if (job.deps.length === 0) {
       deps[i] = NONE;
       continue;
     }
-    // A planned job's own positions are used as they are (no copy per job).
-    const ds: number[] | undefined = job.depIndex ? undefined : [];
-    for (let k = 0; k < job.deps.length; k++) {
-      const d = job.depIndex ? job.depIndex[k] : indexOf(job.deps[k]!);
+    const ds: number[] = [];
+    for (const dep of job.deps) {
+      const d = indexOf(dep);
       if (d === undefined) continue;
-      if (d >= i) throw new Error(`internal error: plan is not in topological order (${job.deps[k]} after ${job.id})`);
-      ds?.push(d);
+      if (d >= i) throw new Error(`internal error: plan is not in topological order (${dep} after ${job.id})`);
+      ds.push(d);
       dependentCount[d]!++;
     }
-    deps[i] = ds ?? job.depIndex!;
+    deps[i] = ds;
   }
   // Dependents at their final size (kept for the whole run), filled in ascending order.
   let dependents: number[][] | undefined;

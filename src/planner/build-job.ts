@@ -23,6 +23,19 @@ import { defaultLogPath, renderCommand } from './render.js';
 /** The `params` of a job whose rule declares none (shared, never mutated). */
 const NO_PARAMS: Readonly<Record<string, never>> = Object.freeze({});
 
+/** The deps of a job without any (shared, never mutated). */
+const NO_IDS: readonly JobId[] = Object.freeze([]);
+
+/**
+ * What every job of one plan shares: the config its commands are rendered
+ * with, and the plan's job list, which its dependency ids are read from
+ * (positions are always earlier than the job's own).
+ */
+export interface PlanContext {
+  readonly config: ConfigObject;
+  readonly jobs: readonly Job[];
+}
+
 /**
  * A planned job. Its rule's fields are read from the rule, `wildcards`,
  * `command` and `logPath` are computed on first read and kept (a plan of
@@ -38,7 +51,7 @@ class PlannedJob implements Job {
   declare readonly slurm?: SlurmOptions;
   readonly #info: RuleInfo;
   readonly #values: readonly string[];
-  readonly #config: ConfigObject;
+  readonly #plan: PlanContext;
   #wildcards: Readonly<Record<string, string>> | undefined;
   #logPath: RelPath | undefined;
   #command: string | undefined;
@@ -46,17 +59,16 @@ class PlannedJob implements Job {
   constructor(
     info: RuleInfo,
     values: readonly string[],
-    config: ConfigObject,
+    plan: PlanContext,
     readonly id: JobId,
     readonly inputs: readonly JobInput[],
     readonly outputs: readonly JobOutput[],
-    readonly deps: readonly JobId[],
     readonly depIndex: readonly number[],
   ) {
     const model = info.model;
     this.#info = info;
     this.#values = values;
-    this.#config = config;
+    this.#plan = plan;
     // Optional keys only when present (a plain object would not have them either).
     if (model.memBytes !== undefined) this.memBytes = model.memBytes;
     if (model.timeoutMs !== undefined) this.timeoutMs = model.timeoutMs;
@@ -90,6 +102,12 @@ class PlannedJob implements Job {
     return this.#info.log !== undefined;
   }
 
+  /** The ids of `depIndex`, read from the plan's jobs (a new array per read: loops should use `depIndex`). */
+  get deps(): readonly JobId[] {
+    const jobs = this.#plan.jobs;
+    return this.depIndex.length === 0 ? NO_IDS : this.depIndex.map((p) => jobs[p]!.id);
+  }
+
   get wildcards(): Readonly<Record<string, string>> {
     if (this.#wildcards === undefined) {
       const wildcards: Record<string, string> = {};
@@ -117,7 +135,7 @@ class PlannedJob implements Job {
   /** Render the command (placeholders substituted and shell-quoted). */
   render(): ReturnType<typeof renderCommand> {
     const info = this.#info;
-    return renderCommand(info.pieces, { rule: info, values: this.#values, inputs: this.inputs, outputs: this.outputs, params: this.params, config: this.#config, logPath: this.logPath });
+    return renderCommand(info.pieces, { rule: info, values: this.#values, inputs: this.inputs, outputs: this.outputs, params: this.params, config: this.#plan.config, logPath: this.logPath });
   }
 
   toJSON(): Job {
@@ -127,13 +145,14 @@ class PlannedJob implements Job {
 }
 
 /**
- * Turn a candidate job into a {@link Job} (`deps` sorted by id, `depIndex`
- * their positions in the plan); fails only when a placeholder has no value
+ * Turn a candidate job into a {@link Job}: `depIndex` holds the positions
+ * in `plan.jobs` of the jobs it depends on, in byte order of their ids (its
+ * `deps` are read from there). Fails only when a placeholder has no value
  * (`reason` names the placeholder, for WF2117), which is checked on the
  * first job of each rule (`state.renderedRules`).
  */
-export function buildJob(state: PlanState, rec: JobRec, id: JobId, deps: JobId[], depIndex: number[]): { ok: true; job: Job } | { ok: false; reason: string } {
-  const job = new PlannedJob(rec.rule, rec.values, state.config, id, rec.inputs, rec.outputs, deps, depIndex);
+export function buildJob(state: PlanState, plan: PlanContext, rec: JobRec, id: JobId, depIndex: readonly number[]): { ok: true; job: Job } | { ok: false; reason: string } {
+  const job = new PlannedJob(rec.rule, rec.values, plan, id, rec.inputs, rec.outputs, depIndex);
   if (!state.renderedRules.has(rec.rule)) {
     const rendered = job.render();
     if (!rendered.ok) return rendered;

@@ -47,8 +47,7 @@ export interface PlanResult {
 }
 
 /** The deps of a job without any (shared by every such job: never mutated). */
-const NO_IDS: JobId[] = [];
-const NO_POSITIONS: number[] = [];
+const NO_POSITIONS: readonly number[] = Object.freeze([]);
 
 /** The most WF2108 warnings printed per rule before a count line. */
 const MAX_GATHER_WARNINGS = 3;
@@ -91,13 +90,19 @@ export async function plan(workflow: Workflow, options: PlanOptions): Promise<Pl
 
   const renderFailed = new Set<RuleInfo>();
   const jobs: Job[] = [];
+  const context = { config: state.config, jobs };
   const position = new Int32Array(total); // candidate job → index in `jobs`
   for (let k = 0; k < order.length; k += 1) {
     const j = order[k]!;
-    const ds = needed.deps[j] ?? NO_POSITIONS;
-    const sorted = ds.length > 1 ? [...ds].sort((a, b) => byteOrder(idOf(a), idOf(b))) : ds;
-    const none = sorted.length === 0;
-    const built = buildJob(state, state.jobs[j]!, idOf(j), none ? NO_IDS : sorted.map(idOf), none ? NO_POSITIONS : sorted.map((d) => position[d]!));
+    // The job's own dependency list (no other reader from here on) becomes its `depIndex` in place.
+    const ds = needed.deps[j];
+    let depIndex: readonly number[] = NO_POSITIONS;
+    if (ds !== undefined && ds.length > 0) {
+      if (ds.length > 1) ds.sort((a, b) => byteOrder(idOf(a), idOf(b)));
+      for (let i = 0; i < ds.length; i += 1) ds[i] = position[ds[i]!]!;
+      depIndex = ds;
+    }
+    const built = buildJob(state, context, state.jobs[j]!, idOf(j), depIndex);
     position[j] = jobs.length;
     if (built.ok) jobs.push(built.job);
     else if (!renderFailed.has(state.jobs[j]!.rule)) {

@@ -12,8 +12,11 @@ import type { PlanState } from './context.js';
 /** The closure: job indices in visiting order, deps per job (unique), source paths, errors. */
 export interface Needed {
   readonly nodes: readonly number[];
-  /** Indexed by candidate job index; set for every job in `nodes`. */
-  readonly deps: readonly (readonly number[] | undefined)[];
+  /**
+   * Indexed by candidate job index; set for every job in `nodes`. Each list
+   * is the job's own (never shared): the caller may reorder or overwrite it.
+   */
+  readonly deps: readonly (number[] | undefined)[];
   readonly sources: ReadonlySet<string>;
   /** WF2102 missing sources; the `when` errors (WF2106, WF2112) of needed jobs. */
   readonly diagnostics: readonly Diagnostic[];
@@ -32,7 +35,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
   const seen = new Uint8Array(total);
   for (let i = 0; i < targets.length; i += 1) seen[targets[i]!] = 1;
   const nodes: number[] = [...targets];
-  const deps: (readonly number[] | undefined)[] = new Array<readonly number[] | undefined>(total);
+  const deps: (number[] | undefined)[] = new Array<number[] | undefined>(total);
   const sources = new Set<string>();
   const missing = new Map<string, { job: number; count: number }>();
   // One scratch list of producers reused for every job: each job keeps only an exact-size copy.

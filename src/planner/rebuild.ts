@@ -47,6 +47,7 @@ export function rebuildPlan(workflow: Workflow, config: ConfigObject, jobs: read
   if (hasErrors(state.diagnostics)) return undefined;
   const ids: JobId[] = [];
   const built: Job[] = [];
+  const context = { config: state.config, jobs: built };
   for (const spec of jobs) {
     const rule = state.ruleByName.get(spec.rule);
     if (!rule || spec.values.length !== rule.wildcards.length || spec.outputs.length !== rule.outputs.length) return undefined;
@@ -54,7 +55,7 @@ export function rebuildPlan(workflow: Workflow, config: ConfigObject, jobs: read
     const deps = [...spec.deps].sort((a, b) => byteOrder(ids[a]!, ids[b]!));
     const outputs = spec.outputs.map((p, i) => jobOutput(asRelPath(p), rule.outputs[i]!.model));
     const rec = { rule, values: spec.values, inputs: spec.inputs, producers: [], outputs };
-    const result = buildJob(state, rec, id, deps.map((d) => ids[d]!), deps);
+    const result = buildJob(state, context, rec, id, deps);
     if (!result.ok) return undefined;
     ids.push(id);
     built.push(result.job);
