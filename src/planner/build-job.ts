@@ -39,9 +39,10 @@ export interface PlanContext {
 /**
  * A planned job. Its rule's fields are read from the rule, `wildcards`,
  * `command` and `logPath` are computed on first read and kept (a plan of
- * 60,000 jobs holds about 10 MB less); `toJSON` gives every field, as a
- * plain object would. Spreading it (`{ ...job }`) copies only the own
- * fields: use the fields by name.
+ * 60,000 jobs holds about 10 MB less), and `deps` is read from the plan's
+ * jobs through `depIndex` on every read (not kept); `toJSON` gives every
+ * field, as a plain object would. Spreading it (`{ ...job }`) copies only
+ * the own fields: use the fields by name.
  */
 class PlannedJob implements Job {
   // `declare`: set only when present, so most jobs carry none of them (no undefined slots).
