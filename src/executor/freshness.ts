@@ -10,6 +10,7 @@
 import type { ConfigValue } from '../ir/model.js';
 import type { Job, Plan } from '../ir/plan.js';
 import type { RelPath } from '../ir/ids.js';
+import { ScratchList } from '../util/arrays.js';
 import type { DirtyReason } from './events.js';
 import type { PlanIndex } from './plan-index.js';
 import { compareMtime, sameStamp, type StampCache } from './stamps.js';
@@ -84,19 +85,24 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
   const changed = options.changedSince;
   const touchesChanged = (job: Job): boolean => job.outputs.some((o) => changed!.has(o.path)) || job.inputs.some((x) => changed!.has(x.path));
 
-  const rs = new ReasonScratch();
+  const rs = new ScratchList<DirtyReason>(); // reused for every job; each keeps an exact copy
   for (let i = 0; i < n; i++) {
     const job = plan.jobs[i]!;
     rs.reset();
     if (changed && !options.force && forced.size === 0 && !touchesChanged(job)) {
       // Up to date at the snapshot, and nothing it reads or writes changed since: only upstream can make it run.
-      for (const d of index.deps[i]!) {
+      // Indexed loops here and below: this pass runs once, much of it before V8 optimizes it, and an
+      // unoptimized `for…of` allocates an iterator and a result per step.
+      const ds = index.deps[i]!;
+      for (let k = 0; k < ds.length; k++) {
+        const d = ds[k]!;
         if (dirty[d]) {
           rs.push((upstream[d] ??= { kind: 'upstream', id: plan.jobs[d]!.id }));
           break;
         }
       }
-      for (const o of job.outputs) {
+      for (let k = 0; k < job.outputs.length; k++) {
+        const o = job.outputs[k]!;
         if (o.temp && stamps.stat(o.path) === null && (index.readers.get(o.path)?.length ?? 0) > 0) (missingTemps[i] ??= []).push(o.path);
       }
       reasons[i] = rs.take(); // kept for the whole run
@@ -109,8 +115,6 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
     if (rec && rec.t !== 'done') {
       rs.push(rec.t === 'failed' ? { kind: 'failed-last-run', reason: rec.reason } : { kind: 'interrupted-last-run' });
     }
-    // Indexed loops: this pass runs once, much of it before V8 optimizes it, and an
-    // unoptimized `for…of` allocates an iterator and a result per step.
     const ds = index.deps[i]!;
     for (let k = 0; k < ds.length; k++) {
       const d = ds[k]!;
@@ -160,32 +164,8 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
   return { reasons, dirty, reRecord: reRecord.filter((i) => !dirty[i]) };
 }
 
-/**
- * The reasons of the job being decided: one list reused for every job, so a
- * job allocates only the exact-size copy it keeps ({@link take}). Setting an
- * array's length to 0 would free its storage and regrow it for every job.
- */
-class ReasonScratch {
-  readonly #items: DirtyReason[] = [];
-  /** Reasons added since the last {@link reset}. */
-  length = 0;
-
-  push(reason: DirtyReason): void {
-    this.#items[this.length++] = reason;
-  }
-
-  reset(): void {
-    this.length = 0;
-  }
-
-  /** A new array of the current reasons (a distinct empty array when none: reasons may be appended later). */
-  take(): DirtyReason[] {
-    return this.#items.slice(0, this.length);
-  }
-}
-
 /** The input rung. Appends reasons to `rs`; returns true when a stamp changed but content did not (refresh the record). */
-async function checkInputs(job: Job, rec: DoneRecord, t: ReadonlySet<RerunTrigger>, stamps: StampCache, rs: ReasonScratch): Promise<boolean> {
+async function checkInputs(job: Job, rec: DoneRecord, t: ReadonlySet<RerunTrigger>, stamps: StampCache, rs: ScratchList<DirtyReason>): Promise<boolean> {
   if (!t.has('mtime') && !t.has('content')) return false;
   const recorded = new Map<string, FileEntry>();
   for (const e of rec.inputs) recorded.set(e[0], e);

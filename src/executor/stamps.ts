@@ -73,8 +73,8 @@ export class StampCache {
   readonly #recorded: ((path: string) => KnownHash | undefined) | undefined;
   /** Stamps known before the run (taken while planning): undefined = not known. */
   readonly #prior: ((path: string) => Stamp | null | undefined) | undefined;
-  /** While scanning: top-level directories checked, and whether each is missing (undefined once the scan ends). */
-  #missingTop: Map<string, boolean> | undefined = new Map();
+  /** While scanning: top-level directories already checked for existence (undefined once the scan ends). */
+  #checkedTops: Set<string> | undefined = new Set();
   /** While scanning: `TOP/` of every top-level directory found missing (every path under it is missing). */
   #missingPrefixes: string[] = [];
   /** Count of `stat` calls made (for tests of the memo). */
@@ -99,7 +99,7 @@ export class StampCache {
    * so a missing top-level directory no longer implies missing paths under it.
    */
   endScan(): void {
-    this.#missingTop = undefined;
+    this.#checkedTops = undefined;
     this.#missingPrefixes = [];
   }
 
@@ -126,14 +126,13 @@ export class StampCache {
       return known;
     }
     const stamp = this.restat(path);
-    const missingTop = this.#missingTop;
-    if (stamp === null && missingTop !== undefined) {
+    const checked = this.#checkedTops;
+    if (stamp === null && checked !== undefined) {
       const slash = path.indexOf('/');
       const top = slash > 0 ? path.slice(0, slash) : undefined;
-      if (top !== undefined && !missingTop.has(top)) {
-        const missing = statSync(this.abs(top), { throwIfNoEntry: false }) === undefined;
-        missingTop.set(top, missing);
-        if (missing) prefixes.push(`${top}/`);
+      if (top !== undefined && !checked.has(top)) {
+        checked.add(top);
+        if (statSync(this.abs(top), { throwIfNoEntry: false }) === undefined) prefixes.push(`${top}/`);
       }
     }
     return stamp;

@@ -18,7 +18,7 @@ import type { InputModel, OutputModel } from '../ir/model.js';
 import type { JobInput, JobOutput } from '../ir/plan.js';
 import { jobName, type InputInfo, type PlanState, type RuleInfo, type Unplanned } from './context.js';
 import { byteOrder } from './fs.js';
-import { compact } from '../util/arrays.js';
+import { ScratchList } from '../util/arrays.js';
 import { renderTemplate } from './patterns.js';
 import { evaluateWhen } from './when.js';
 
@@ -164,48 +164,40 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
     driver: drivers.indexOf(info),
     gather: gathers.get(info),
   }));
-  // Without a gather, a job has exactly one file per input: its lists are allocated at their
-  // final size (no growth by `push`, no compacting copy; they are kept for the whole run).
-  const fixed = !steps.some((s) => s.kind === 'gather');
+  // Reused for every job; each job keeps exact-size copies (kept for the whole run).
+  const inputList = new ScratchList<JobInput>();
+  const producerList = new ScratchList<number>();
   const nOut = rule.outputs.length;
   for (let b = 0; b < bindings.values.length; b += 1) {
     const values = bindings.values[b]!;
     let skip: Omit<Unplanned, 'rule' | 'values'> | undefined;
-    const inputs: JobInput[] = fixed ? new Array<JobInput>(steps.length) : [];
-    const producers: number[] = fixed ? new Array<number>(steps.length) : [];
+    inputList.reset();
+    producerList.reset();
     for (let k = 0; k < steps.length; k += 1) {
       const { info, kind, store, driver, gather } = steps[k]!;
-      let path: string;
-      let producer: number;
       if (kind === 'product') {
         const idx = bindings.picks[driver]![b]!;
-        path = store!.paths[idx]!;
-        producer = store!.producers[idx]!;
+        inputList.push(jobInput(store!.paths[idx]!, info.model));
+        producerList.push(store!.producers[idx]!);
       } else if (kind === 'gather') {
         const hits = gather!.buckets.get(keyOf(values, gather!.positions));
         if (!hits || hits.length === 0) {
           skip ??= { reason: 'gather', detail: info.model.product! };
           continue;
         }
-        for (const idx of hits) {
-          inputs.push(jobInput(store!.paths[idx]!, info.model));
-          producers.push(store!.producers[idx]!);
+        for (let h = 0; h < hits.length; h += 1) {
+          inputList.push(jobInput(store!.paths[hits[h]!]!, info.model));
+          producerList.push(store!.producers[hits[h]!]!);
         }
-        continue;
       } else {
         if (!info.template) throw new Error(`internal error: input "${info.pattern.source}" of rule ${rule.model.name} has a wildcard the rule lacks`);
-        path = renderTemplate(info.template, values);
+        const path = renderTemplate(info.template, values);
         if (state.unplanned.has(path)) skip ??= { reason: 'upstream', detail: path };
-        producer = state.outputs.get(path) ?? -2;
-      }
-      if (fixed) {
-        inputs[k] = jobInput(path, info.model);
-        producers[k] = producer;
-      } else {
-        inputs.push(jobInput(path, info.model));
-        producers.push(producer);
+        inputList.push(jobInput(path, info.model));
+        producerList.push(state.outputs.get(path) ?? -2);
       }
     }
+    const inputs = inputList.take();
     const outputs: JobOutput[] = new Array<JobOutput>(nOut);
     for (let i = 0; i < nOut; i += 1) outputs[i] = jobOutput(renderTemplate(rule.outputs[i]!.template, values), rule.outputs[i]!.model);
     let whenError;
@@ -221,7 +213,7 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
     }
     const job = state.jobs.length;
     // Kept for the whole run (the plan's Job reuses `inputs`).
-    const rec = fixed ? { rule, values, inputs, producers, outputs } : { rule, values, inputs: compact(inputs), producers: compact(producers), outputs };
+    const rec = { rule, values, inputs, producers: producerList.take(), outputs };
     state.jobs.push(whenError ? { ...rec, whenError } : rec);
     for (let i = 0; i < nOut; i += 1) {
       const path = outputs[i]!.path;

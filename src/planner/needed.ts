@@ -8,6 +8,7 @@
  */
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { PlanState } from './context.js';
+import { ScratchList } from '../util/arrays.js';
 
 /** The closure: job indices in visiting order, deps per job (unique), source paths, errors. */
 export interface Needed {
@@ -38,12 +39,11 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
   const deps: (number[] | undefined)[] = new Array<number[] | undefined>(total);
   const sources = new Set<string>();
   const missing = new Map<string, { job: number; count: number }>();
-  // One scratch list of producers reused for every job: each job keeps only an exact-size copy.
-  const mine: number[] = [];
+  const mine = new ScratchList<number>(); // reused for every job; each keeps an exact copy
   for (let k = 0; k < nodes.length; k += 1) {
     const j = nodes[k]!;
     const job = state.jobs[j]!;
-    let count = 0;
+    mine.reset();
     for (let i = 0; i < job.inputs.length; i += 1) {
       const input = job.inputs[i]!;
       let producer = job.producers[i]!;
@@ -57,7 +57,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
         }
         continue;
       }
-      mine[count++] = producer;
+      mine.push(producer);
       if (seen[producer] === 0) {
         seen[producer] = 1;
         parentFrom[producer] = j;
@@ -65,7 +65,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
         nodes.push(producer);
       }
     }
-    deps[j] = count > 1 ? [...new Set(mine.slice(0, count))] : mine.slice(0, count);
+    deps[j] = mine.length > 1 ? [...new Set(mine.take())] : mine.take();
   }
 
   const diagnostics: Diagnostic[] = [];

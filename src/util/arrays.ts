@@ -4,14 +4,31 @@
  */
 
 /**
- * A copy of `items` whose backing store holds exactly its elements. An
- * array that grew from empty by `push` has room for at least 16 elements
- * in V8 (~150 bytes), so a plan's one- or two-element lists per job (inputs,
- * dependencies, dependents, dirty reasons) cost several times their size,
- * and the scavenger copies all of it while the heap grows: compacted, a dry
- * run's peak memory falls by about a fifth (N=20,000: ~200 → ~157 MB;
- * docs/performance.md, "late night"). Ordering and contents are unchanged.
+ * A list reused for every job of a pass, from which each job keeps an
+ * exact-size copy ({@link ScratchList.take}). An array that grows from empty
+ * by `push` gets room for at least 17 elements in V8 (~150 bytes), and
+ * setting an array's `length` to 0 frees its storage, so a fresh or reset
+ * array per job costs a backing store that is copied or dropped at once;
+ * a plan keeps several one- or two-element lists per job (inputs, producers,
+ * dependencies, dirty reasons). docs/performance.md, "2026-12-04, evening".
  */
-export function compact<T>(items: readonly T[]): T[] {
-  return items.slice();
+export class ScratchList<T> {
+  readonly #items: T[] = [];
+  /** Items added since the last {@link reset}. */
+  length = 0;
+
+  /** Append `item`. */
+  push(item: T): void {
+    this.#items[this.length++] = item;
+  }
+
+  /** Forget the items (the storage stays for the next job). */
+  reset(): void {
+    this.length = 0;
+  }
+
+  /** A new array of the current items, in the order pushed (a distinct empty array when none). */
+  take(): T[] {
+    return this.#items.slice(0, this.length);
+  }
 }
