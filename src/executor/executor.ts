@@ -202,7 +202,7 @@ async function schedule(
   // Temp outputs: how many dirty planned readers must still succeed before deletion.
   const tempPending = new Map<RelPath, number>();
   plan.jobs.forEach((job, i) => {
-    if (!dirty[i] || index.isTarget[i]) return;
+    if (!dirty[i] || index.isTarget[i] || !job.hasTempOutput) return;
     for (const o of job.outputs) {
       if (!o.temp) continue;
       const readers = index.readers.get(o.path) ?? [];
@@ -275,14 +275,14 @@ async function schedule(
         if (result.kind === 'succeeded') {
           succeeded.push(job.id);
           for (const d of index.dependents[i]!) if (dirty[d] && --remaining[d]! === 0 && !done[d]) ready.push(d);
-          for (const inp of job.inputs) {
-            const left = tempPending.get(inp.path);
+          for (const path of job.inputPaths) {
+            const left = tempPending.get(path);
             if (left === undefined) continue;
-            if (left > 1) tempPending.set(inp.path, left - 1);
+            if (left > 1) tempPending.set(path, left - 1);
             else {
-              tempPending.delete(inp.path);
-              removePath(inp.path, stamps);
-              emit({ kind: 'temp-removed', path: inp.path, producer: plan.jobs[index.producer.get(inp.path)!]!.id });
+              tempPending.delete(path);
+              removePath(path, stamps);
+              emit({ kind: 'temp-removed', path, producer: plan.jobs[index.producer.get(path)!]!.id });
             }
           }
         } else if (result.kind === 'failed') {

@@ -60,9 +60,7 @@ export function stableJson(value: ConfigValue): string {
 
 /** The unique input paths of a job, in declaration order. */
 export function inputPaths(job: Job): RelPath[] {
-  const seen = new Set<RelPath>();
-  for (const i of job.inputs) seen.add(i.path);
-  return [...seen];
+  return [...new Set(job.inputPaths)];
 }
 
 /**
@@ -83,7 +81,7 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
   const t = options.rerunTriggers;
 
   const changed = options.changedSince;
-  const touchesChanged = (job: Job): boolean => job.outputs.some((o) => changed!.has(o.path)) || job.inputs.some((x) => changed!.has(x.path));
+  const touchesChanged = (job: Job): boolean => job.outputPaths.some((p) => changed!.has(p)) || job.inputPaths.some((p) => changed!.has(p));
 
   const rs = new ScratchList<DirtyReason>(); // reused for every job; each keeps an exact copy
   for (let i = 0; i < n; i++) {
@@ -101,9 +99,10 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
           break;
         }
       }
-      for (let k = 0; k < job.outputs.length; k++) {
-        const o = job.outputs[k]!;
-        if (o.temp && stamps.stat(o.path) === null && (index.readers.get(o.path)?.length ?? 0) > 0) (missingTemps[i] ??= []).push(o.path);
+      if (job.hasTempOutput) {
+        for (const o of job.outputs) {
+          if (o.temp && stamps.stat(o.path) === null && (index.readers.get(o.path)?.length ?? 0) > 0) (missingTemps[i] ??= []).push(o.path);
+        }
       }
       reasons[i] = rs.take(); // kept for the whole run
       if (rs.length > 0) dirty[i] = 1;
@@ -124,13 +123,15 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
       }
     }
     let oldestOutput: string | undefined;
-    for (let k = 0; k < job.outputs.length; k++) {
-      const o = job.outputs[k]!;
-      const st = stamps.stat(o.path);
+    const outs = job.outputPaths;
+    const temp = job.hasTempOutput ? job.outputs : undefined; // the flags, only for a rule with temp outputs
+    for (let k = 0; k < outs.length; k++) {
+      const path = outs[k]!;
+      const st = stamps.stat(path);
       if (st === null) {
         // A missing temp output matters only if a reader runs (resolved below) or nobody reads it.
-        if (o.temp && (index.readers.get(o.path)?.length ?? 0) > 0) (missingTemps[i] ??= []).push(o.path);
-        else rs.push({ kind: 'output-missing', path: o.path });
+        if (temp?.[k]!.temp && (index.readers.get(path)?.length ?? 0) > 0) (missingTemps[i] ??= []).push(path);
+        else rs.push({ kind: 'output-missing', path });
       } else if (oldestOutput === undefined || compareMtime(st.mtimeNs, oldestOutput) < 0) {
         oldestOutput = st.mtimeNs;
       }
@@ -143,7 +144,7 @@ export async function decide(plan: Plan, index: PlanIndex, options: FreshnessOpt
         const refresh = await checkInputs(job, rec, t, stamps, rs);
         if (rs.length === 0 && refresh) reRecord.push(i);
       }
-    } else if (rec === undefined && rs.length === 0 && job.outputs.length === 0) {
+    } else if (rec === undefined && rs.length === 0 && outs.length === 0) {
       rs.push({ kind: 'no-record' });
     } else if (rec === undefined && rs.length === 0 && oldestOutput !== undefined) {
       // No record (outputs made outside wf, or state lost): make's rule.
@@ -210,10 +211,10 @@ function propagateTempNeeds(plan: Plan, index: PlanIndex, reasons: DirtyReason[]
   while (work.length > 0) {
     const r = work.pop()!;
     const reader = plan.jobs[r]!;
-    for (const inp of reader.inputs) {
-      const p = index.producer.get(inp.path);
-      if (p === undefined || dirty[p] || !missingTemps[p]?.includes(inp.path)) continue;
-      mark(p, { kind: 'temp-needed', path: inp.path, by: reader.id });
+    for (const path of reader.inputPaths) {
+      const p = index.producer.get(path);
+      if (p === undefined || dirty[p] || !missingTemps[p]?.includes(path)) continue;
+      mark(p, { kind: 'temp-needed', path, by: reader.id });
       // Forward: everything downstream of the producer now runs as well.
       const stack = [p];
       while (stack.length > 0) {

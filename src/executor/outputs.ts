@@ -23,9 +23,9 @@ export function prepareOutputs(job: Job, stamps: StampCache, force: boolean): { 
     for (const o of job.outputs) if (o.protected && stamps.stat(o.path) !== null) return { protectedPath: o.path };
   }
   // Before the job ran, the run's stamps know what exists: no syscall for outputs known missing.
-  for (const o of job.outputs) if (stamps.stat(o.path) !== null) removePath(o.path, stamps);
+  for (const path of job.outputPaths) if (stamps.stat(path) !== null) removePath(path, stamps);
   const dirs = new Set<string>();
-  for (const o of job.outputs) dirs.add(dirname(stamps.abs(o.path)));
+  for (const path of job.outputPaths) dirs.add(dirname(stamps.abs(path)));
   dirs.add(dirname(stamps.abs(job.logPath)));
   for (const d of dirs) stamps.ensureDir(d);
   return {};
@@ -33,7 +33,7 @@ export function prepareOutputs(job: Job, stamps: StampCache, force: boolean): { 
 
 /** Remove every declared output that exists (never the log). Directories outputs are removed recursively. */
 export function removeOutputs(job: Job, stamps: StampCache): void {
-  for (const o of job.outputs) removePath(o.path, stamps);
+  for (const path of job.outputPaths) removePath(path, stamps);
 }
 
 /** Remove one file (or directory tree); missing is fine. */
@@ -45,7 +45,7 @@ export function removePath(path: RelPath, stamps: StampCache): void {
 /** Re-stat every output after the job exited; returns the declared outputs that do not exist, in declaration order. */
 export function verifyOutputs(job: Job, stamps: StampCache): RelPath[] {
   const missing: RelPath[] = [];
-  for (const o of job.outputs) if (stamps.restat(o.path) === null) missing.push(o.path);
+  for (const path of job.outputPaths) if (stamps.restat(path) === null) missing.push(path);
   return missing;
 }
 

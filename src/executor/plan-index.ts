@@ -95,10 +95,9 @@ export function indexPlan(plan: Plan): PlanIndex {
     producer = new Map();
     temps = new Set();
     for (let i = 0; i < n; i++) {
-      for (const o of plan.jobs[i]!.outputs) {
-        producer.set(o.path, i);
-        if (o.temp) temps.add(o.path);
-      }
+      const job = plan.jobs[i]!;
+      for (const path of job.outputPaths) producer.set(path, i);
+      if (job.hasTempOutput) for (const o of job.outputs) if (o.temp) temps.add(o.path);
     }
     return producer;
   };
@@ -119,10 +118,10 @@ export function indexPlan(plan: Plan): PlanIndex {
       const p = producers();
       readers = new Map();
       for (let i = 0; i < n; i++) {
-        for (const inp of plan.jobs[i]!.inputs) {
-          if (p.has(inp.path) && !temps!.has(inp.path)) continue;
-          let list = readers.get(inp.path);
-          if (!list) readers.set(inp.path, (list = []));
+        for (const path of plan.jobs[i]!.inputPaths) {
+          if (p.has(path) && !temps!.has(path)) continue;
+          let list = readers.get(path);
+          if (!list) readers.set(path, (list = []));
           if (list[list.length - 1] !== i) list.push(i);
         }
       }

@@ -62,10 +62,7 @@ export async function buildDoneRecord(job: Job, stamps: StampCache, endTime: num
     params: stableJson(job.params),
     ruleDigest: job.ruleDigest,
     inputs: await fileEntries(inputPaths(job), stamps),
-    outputs: await fileEntries(
-      job.outputs.map((o) => o.path),
-      stamps,
-    ),
+    outputs: await fileEntries(job.outputPaths, stamps),
     endTime,
     durationMs,
   };

@@ -1,7 +1,8 @@
 /**
  * The plan: every job needed for the requested targets, with rendered
  * commands and dependencies (spec §3). Produced by `planner/`, consumed by
- * `executor/` and `cli/` (graph, dry run). Plain, serializable data.
+ * `executor/` and `cli/` (graph, dry run). Serializable data: a planned
+ * job keeps its files as path lists and builds its file records when read.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ConfigObject } from './model.js';
@@ -44,10 +45,20 @@ export interface Job {
   readonly levelText: string;
   /** Wildcard values, keys in the rule's wildcard order. */
   readonly wildcards: Readonly<Record<string, string>>;
-  /** In declaration order; a gather's instances in byte order of their paths. */
+  /**
+   * In declaration order; a gather's instances in byte order of their paths.
+   * A planned job builds this list on every read: a pass over every job
+   * reads {@link inputPaths} instead.
+   */
   readonly inputs: readonly JobInput[];
-  /** In declaration order. */
+  /** In declaration order. Built on every read, like {@link inputs}: passes over every job read {@link outputPaths}. */
   readonly outputs: readonly JobOutput[];
+  /** The paths of {@link inputs}, in the same order (a plan keeps these, not one record per file). */
+  readonly inputPaths: readonly RelPath[];
+  /** The paths of {@link outputs}, in the same order. */
+  readonly outputPaths: readonly RelPath[];
+  /** True when some output is `temp` (only then does a pass need {@link outputs}' flags). */
+  readonly hasTempOutput: boolean;
   /** The rendered shell text, every placeholder substituted and shell-quoted. */
   readonly command: string;
   /** Evaluated params (config references resolved). */

@@ -12,11 +12,15 @@
  * rule-level name: an input or output the rule declares, its params, the
  * config, its resources or wildcards, `{log}`), so the first job of each
  * rule is rendered at once and a WF2117 error still stops planning.
+ *
+ * A job keeps its files as path lists; its file records (`inputs`,
+ * `outputs`) are built from them and its rule when read (`job-files.ts`).
  */
 import { asRelPath, type JobId, type RelPath } from '../ir/ids.js';
 import type { ConfigObject } from '../ir/model.js';
 import type { Job, JobInput, JobOutput, SlurmOptions } from '../ir/plan.js';
 import type { JobRec, PlanState, RuleInfo } from './context.js';
+import { jobInputs, jobOutputs } from './job-files.js';
 import { renderTemplate } from './patterns.js';
 import { defaultLogPath, renderCommand } from './render.js';
 
@@ -36,13 +40,21 @@ export interface PlanContext {
   readonly jobs: readonly Job[];
 }
 
+/** What a job computes on first read and keeps (one object, made only for the jobs asked). */
+interface Derived {
+  wildcards?: Readonly<Record<string, string>>;
+  logPath?: RelPath;
+  command?: string;
+}
+
 /**
- * A planned job. Its rule's fields are read from the rule, `wildcards`,
+ * A planned job. Its rule's fields are read from the rule; `wildcards`,
  * `command` and `logPath` are computed on first read and kept (a plan of
- * 60,000 jobs holds about 10 MB less), and `deps` is read from the plan's
- * jobs through `depIndex` on every read (not kept); `toJSON` gives every
- * field, as a plain object would. Spreading it (`{ ...job }`) copies only
- * the own fields: use the fields by name.
+ * 60,000 jobs holds about 10 MB less); `inputs` and `outputs` are built
+ * from the path lists on every read; `deps` is read from the plan's jobs
+ * through `depIndex` on every read (not kept). `toJSON` gives every field
+ * of {@link Job} but the path lists, as a plain object would. Spreading it
+ * (`{ ...job }`) copies only the own fields: use the fields by name.
  */
 class PlannedJob implements Job {
   // `declare`: set only when present, so most jobs carry none of them (no undefined slots).
@@ -53,23 +65,24 @@ class PlannedJob implements Job {
   readonly #info: RuleInfo;
   readonly #values: readonly string[];
   readonly #plan: PlanContext;
-  #wildcards: Readonly<Record<string, string>> | undefined;
-  #logPath: RelPath | undefined;
-  #command: string | undefined;
+  readonly #inputCounts: readonly number[] | undefined;
+  #derived: Derived | undefined;
 
   constructor(
     info: RuleInfo,
     values: readonly string[],
     plan: PlanContext,
     readonly id: JobId,
-    readonly inputs: readonly JobInput[],
-    readonly outputs: readonly JobOutput[],
+    readonly inputPaths: readonly RelPath[],
+    inputCounts: readonly number[] | undefined,
+    readonly outputPaths: readonly RelPath[],
     readonly depIndex: readonly number[],
   ) {
     const model = info.model;
     this.#info = info;
     this.#values = values;
     this.#plan = plan;
+    this.#inputCounts = inputCounts;
     // Optional keys only when present (a plain object would not have them either).
     if (model.memBytes !== undefined) this.memBytes = model.memBytes;
     if (model.timeoutMs !== undefined) this.timeoutMs = model.timeoutMs;
@@ -102,6 +115,19 @@ class PlannedJob implements Job {
   get hasDeclaredLog(): boolean {
     return this.#info.log !== undefined;
   }
+  get hasTempOutput(): boolean {
+    return this.#info.hasTempOutput;
+  }
+
+  /** Built from {@link inputPaths} and the rule (a new list per read). */
+  get inputs(): readonly JobInput[] {
+    return jobInputs(this.#info, this.inputPaths, this.#inputCounts);
+  }
+
+  /** Built from {@link outputPaths} and the rule (a new list per read). */
+  get outputs(): readonly JobOutput[] {
+    return jobOutputs(this.#info, this.outputPaths);
+  }
 
   /** The ids of `depIndex`, read from the plan's jobs (a new array per read: loops should use `depIndex`). */
   get deps(): readonly JobId[] {
@@ -110,27 +136,29 @@ class PlannedJob implements Job {
   }
 
   get wildcards(): Readonly<Record<string, string>> {
-    if (this.#wildcards === undefined) {
+    const derived = (this.#derived ??= {});
+    if (derived.wildcards === undefined) {
       const wildcards: Record<string, string> = {};
       this.#info.wildcards.forEach((w, i) => (wildcards[w] = this.#values[i]!));
-      this.#wildcards = wildcards;
+      derived.wildcards = wildcards;
     }
-    return this.#wildcards;
+    return derived.wildcards;
   }
 
   get logPath(): RelPath {
     const info = this.#info;
-    return (this.#logPath ??= asRelPath(info.log ? renderTemplate(info.log, this.#values) : defaultLogPath(info, this.#values)));
+    return ((this.#derived ??= {}).logPath ??= asRelPath(info.log ? renderTemplate(info.log, this.#values) : defaultLogPath(info, this.#values)));
   }
 
   get command(): string {
-    if (this.#command === undefined) {
+    const derived = (this.#derived ??= {});
+    if (derived.command === undefined) {
       const rendered = this.render();
       // The rule's first job was rendered when planned (buildJob): the others cannot fail.
       if (!rendered.ok) throw new Error(`internal error: job ${this.id}: ${rendered.reason}`);
-      this.#command = rendered.command;
+      derived.command = rendered.command;
     }
-    return this.#command;
+    return derived.command;
   }
 
   /** Render the command (placeholders substituted and shell-quoted). */
@@ -139,9 +167,11 @@ class PlannedJob implements Job {
     return renderCommand(info.pieces, { rule: info, values: this.#values, inputs: this.inputs, outputs: this.outputs, params: this.params, config: this.#plan.config, logPath: this.logPath });
   }
 
-  toJSON(): Job {
+  /** Every field of {@link Job} as plain data, the file records built (the path lists left out: they repeat them). */
+  toJSON(): Omit<Job, 'inputPaths' | 'outputPaths' | 'hasTempOutput'> {
+    const { inputPaths: _inputPaths, outputPaths: _outputPaths, ...own } = this;
     const { id, rule, level, levelText, wildcards, inputs, outputs, command, params, ruleDigest, cores, retries, logPath, hasDeclaredLog, deps, depIndex } = this;
-    return { ...this, id, rule, level, levelText, wildcards, inputs, outputs, command, params, ruleDigest, cores, retries, logPath, hasDeclaredLog, deps, depIndex };
+    return { ...own, id, rule, level, levelText, wildcards, inputs, outputs, command, params, ruleDigest, cores, retries, logPath, hasDeclaredLog, deps, depIndex };
   }
 }
 
@@ -153,7 +183,7 @@ class PlannedJob implements Job {
  * first job of each rule (`state.renderedRules`).
  */
 export function buildJob(state: PlanState, plan: PlanContext, rec: JobRec, id: JobId, depIndex: readonly number[]): { ok: true; job: Job } | { ok: false; reason: string } {
-  const job = new PlannedJob(rec.rule, rec.values, plan, id, rec.inputs, rec.outputs, depIndex);
+  const job = new PlannedJob(rec.rule, rec.values, plan, id, rec.inputPaths, rec.inputCounts, rec.outputPaths, depIndex);
   if (!state.renderedRules.has(rec.rule)) {
     const rendered = job.render();
     if (!rendered.ok) return rendered;

@@ -83,6 +83,8 @@ export function createPlanState(
       params: params.ok ? params.value : undefined,
       pieces: scanPlaceholders(model.shell),
       digest: ruleDigest(model),
+      hasTempOutput: model.outputs.some((o) => o.temp),
+      hasGather: model.inputs.some((i) => i.kind === 'gather'),
     };
     rules.push(info);
     for (const o of model.outputs) if (o.product !== undefined) producerRule.set(o.product, info);

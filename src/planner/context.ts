@@ -10,7 +10,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ConfigObject, InputModel, OutputModel, ProductModel, RuleModel, Workflow } from '../ir/model.js';
-import type { JobInput, JobOutput } from '../ir/plan.js';
+import type { RelPath } from '../ir/ids.js';
 import type { CommandPiece } from '../util/placeholders.js';
 import type { HeaderReader } from './fits-header.js';
 import type { FileSystem } from './fs.js';
@@ -49,6 +49,10 @@ export interface RuleInfo {
   readonly params: ConfigObject | undefined;
   readonly pieces: readonly CommandPiece[];
   readonly digest: string;
+  /** True when one of its outputs is `temp`. */
+  readonly hasTempOutput: boolean;
+  /** True when one of its inputs is a gather (its jobs record paths per input: `JobRec.inputCounts`). */
+  readonly hasGather: boolean;
 }
 
 /** The discovered or derived instances of one product, in discovery/creation order. */
@@ -68,14 +72,16 @@ export interface JobRec {
   /** Values in the rule's wildcard order. */
   readonly values: readonly string[];
   /**
-   * The plan's input records, built once here and reused by the final
-   * {@link Job}: in declaration order, a gather's instances in byte order.
+   * Input paths, built once here and kept by the final {@link Job}: in
+   * declaration order, a gather's instances in byte order.
    */
-  readonly inputs: readonly JobInput[];
+  readonly inputPaths: readonly RelPath[];
+  /** Paths per rule input (`job-files.ts`), only for a rule with a gather; else one each. */
+  readonly inputCounts?: readonly number[];
   /** Per input: producing job index; -1 a discovered source; -2 a quoted path not yet resolved. */
   readonly producers: readonly number[];
-  /** The plan's output records, in declaration order. */
-  readonly outputs: readonly JobOutput[];
+  /** Output paths, in declaration order (one per rule output). */
+  readonly outputPaths: readonly RelPath[];
   /** An error met while evaluating `when` (reported only when the job is needed). */
   whenError?: Diagnostic;
 }

@@ -13,11 +13,10 @@
  * outputs nothing, so its consumers never see it.
  */
 import { error } from '../diagnostics/diagnostic.js';
-import { asRelPath } from '../ir/ids.js';
-import type { InputModel, OutputModel } from '../ir/model.js';
-import type { JobInput, JobOutput } from '../ir/plan.js';
+import { asRelPath, type RelPath } from '../ir/ids.js';
 import { jobName, type InputInfo, type PlanState, type RuleInfo, type Unplanned } from './context.js';
 import { byteOrder } from './fs.js';
+import { jobInputs } from './job-files.js';
 import { ScratchList } from '../util/arrays.js';
 import { renderTemplate } from './patterns.js';
 import { evaluateWhen } from './when.js';
@@ -165,19 +164,21 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
     gather: gathers.get(info),
   }));
   // Reused for every job; each job keeps exact-size copies (kept for the whole run).
-  const inputList = new ScratchList<JobInput>();
+  const pathList = new ScratchList<RelPath>();
   const producerList = new ScratchList<number>();
+  const counts = rule.hasGather ? new Array<number>(steps.length) : undefined;
   const nOut = rule.outputs.length;
   for (let b = 0; b < bindings.values.length; b += 1) {
     const values = bindings.values[b]!;
     let skip: Omit<Unplanned, 'rule' | 'values'> | undefined;
-    inputList.reset();
+    pathList.reset();
     producerList.reset();
     for (let k = 0; k < steps.length; k += 1) {
       const { info, kind, store, driver, gather } = steps[k]!;
+      if (counts) counts[k] = 1;
       if (kind === 'product') {
         const idx = bindings.picks[driver]![b]!;
-        inputList.push(jobInput(store!.paths[idx]!, info.model));
+        pathList.push(asRelPath(store!.paths[idx]!));
         producerList.push(store!.producers[idx]!);
       } else if (kind === 'gather') {
         const hits = gather!.buckets.get(keyOf(values, gather!.positions));
@@ -185,38 +186,40 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
           skip ??= { reason: 'gather', detail: info.model.product! };
           continue;
         }
+        counts![k] = hits.length;
         for (let h = 0; h < hits.length; h += 1) {
-          inputList.push(jobInput(store!.paths[hits[h]!]!, info.model));
+          pathList.push(asRelPath(store!.paths[hits[h]!]!));
           producerList.push(store!.producers[hits[h]!]!);
         }
       } else {
         if (!info.template) throw new Error(`internal error: input "${info.pattern.source}" of rule ${rule.model.name} has a wildcard the rule lacks`);
         const path = renderTemplate(info.template, values);
         if (state.unplanned.has(path)) skip ??= { reason: 'upstream', detail: path };
-        inputList.push(jobInput(path, info.model));
+        pathList.push(asRelPath(path));
         producerList.push(state.outputs.get(path) ?? -2);
       }
     }
-    const inputs = inputList.take();
-    const outputs: JobOutput[] = new Array<JobOutput>(nOut);
-    for (let i = 0; i < nOut; i += 1) outputs[i] = jobOutput(renderTemplate(rule.outputs[i]!.template, values), rule.outputs[i]!.model);
+    const inputPaths = pathList.take();
+    const inputCounts = counts?.slice();
+    const outputPaths = new Array<RelPath>(nOut);
+    for (let i = 0; i < nOut; i += 1) outputPaths[i] = asRelPath(renderTemplate(rule.outputs[i]!.template, values));
     let whenError;
     if (!skip && rule.model.when) {
-      const outcome = evaluateWhen(rule.model.when, { state, rule, values, inputs });
+      const outcome = evaluateWhen(rule.model.when, { state, rule, values, inputs: jobInputs(rule, inputPaths, inputCounts) });
       if (!outcome.ok) whenError = outcome.diagnostic;
       else if (!outcome.value) skip = { reason: 'when' };
     }
     if (skip) {
       const record: Unplanned = { rule, values, ...skip };
-      for (const o of outputs) if (!state.unplanned.has(o.path)) state.unplanned.set(o.path, record);
+      for (let i = 0; i < nOut; i += 1) if (!state.unplanned.has(outputPaths[i]!)) state.unplanned.set(outputPaths[i]!, record);
       continue;
     }
     const job = state.jobs.length;
-    // Kept for the whole run (the plan's Job reuses `inputs`).
-    const rec = { rule, values, inputs, producers: producerList.take(), outputs };
+    // Kept for the whole run (the plan's Job keeps the path lists).
+    const rec = inputCounts ? { rule, values, inputPaths, inputCounts, producers: producerList.take(), outputPaths } : { rule, values, inputPaths, producers: producerList.take(), outputPaths };
     state.jobs.push(whenError ? { ...rec, whenError } : rec);
     for (let i = 0; i < nOut; i += 1) {
-      const path = outputs[i]!.path;
+      const path = outputPaths[i]!;
       const other = state.outputs.get(path);
       if (other !== undefined) {
         duplicates.count += 1;
@@ -235,22 +238,4 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
       }
     }
   }
-}
-
-/** The plan's record of one input file (optional keys omitted, one shape per case). */
-function jobInput(path: string, m: InputModel): JobInput {
-  const gather = m.kind === 'gather';
-  if (m.name !== undefined && m.product !== undefined) return { path: asRelPath(path), name: m.name, product: m.product, gather };
-  if (m.name !== undefined) return { path: asRelPath(path), name: m.name, gather };
-  if (m.product !== undefined) return { path: asRelPath(path), product: m.product, gather };
-  return { path: asRelPath(path), gather };
-}
-
-/** The plan's record of one output file (optional keys omitted). */
-export function jobOutput(path: string, m: OutputModel): JobOutput {
-  const p = asRelPath(path);
-  if (m.name !== undefined && m.product !== undefined) return { path: p, name: m.name, product: m.product, temp: m.temp, protected: m.protected };
-  if (m.name !== undefined) return { path: p, name: m.name, temp: m.temp, protected: m.protected };
-  if (m.product !== undefined) return { path: p, product: m.product, temp: m.temp, protected: m.protected };
-  return { path: p, temp: m.temp, protected: m.protected };
 }

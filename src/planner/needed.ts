@@ -44,16 +44,16 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
     const j = nodes[k]!;
     const job = state.jobs[j]!;
     mine.reset();
-    for (let i = 0; i < job.inputs.length; i += 1) {
-      const input = job.inputs[i]!;
+    for (let i = 0; i < job.inputPaths.length; i += 1) {
+      const path = job.inputPaths[i]!;
       let producer = job.producers[i]!;
-      if (producer === -2) producer = state.outputs.get(input.path) ?? -2;
+      if (producer === -2) producer = state.outputs.get(path) ?? -2;
       if (producer < 0) {
-        sources.add(input.path);
-        if (producer === -2 && !state.fs.exists(input.path)) {
-          const m = missing.get(input.path);
+        sources.add(path);
+        if (producer === -2 && !state.fs.exists(path)) {
+          const m = missing.get(path);
           if (m) m.count += 1;
-          else missing.set(input.path, { job: j, count: 1 });
+          else missing.set(path, { job: j, count: 1 });
         }
         continue;
       }
@@ -61,7 +61,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
       if (seen[producer] === 0) {
         seen[producer] = 1;
         parentFrom[producer] = j;
-        parentPath[producer] = input.path;
+        parentPath[producer] = path;
         nodes.push(producer);
       }
     }
@@ -76,7 +76,7 @@ export function collectNeeded(state: PlanState, targets: readonly number[]): Nee
       chain.unshift(`${parentPath[cur]!} (rule ${state.jobs[cur]!.rule.model.name})`);
       cur = parentFrom[cur]!;
     }
-    chain.unshift(state.jobs[cur]!.outputs[0]!.path);
+    chain.unshift(state.jobs[cur]!.outputPaths[0]!);
     const hint = count > 1 ? `${count} jobs need this file` : undefined;
     diagnostics.push(error('WF2102', `${chain.join(' needs ')}, which does not exist`, undefined, hint));
   }

@@ -11,12 +11,11 @@
  * Pure: reads no file and runs nothing.
  */
 import { hasErrors } from '../diagnostics/diagnostic.js';
-import { asJobId, asRelPath, type JobId } from '../ir/ids.js';
+import { asJobId, asRelPath, type JobId, type RelPath } from '../ir/ids.js';
 import type { ConfigObject, Workflow } from '../ir/model.js';
 import type { Job, JobInput, Plan } from '../ir/plan.js';
 import { createPlanState } from './compile.js';
-import { jobName } from './context.js';
-import { jobOutput } from './expand.js';
+import { jobName, type RuleInfo } from './context.js';
 import { byteOrder, createNodeFileSystem } from './fs.js';
 import { buildJob } from './build-job.js';
 
@@ -52,9 +51,12 @@ export function rebuildPlan(workflow: Workflow, config: ConfigObject, jobs: read
     const rule = state.ruleByName.get(spec.rule);
     if (!rule || spec.values.length !== rule.wildcards.length || spec.outputs.length !== rule.outputs.length) return undefined;
     const id = asJobId(jobName(rule, spec.values));
+    const counts = inputCounts(rule, spec.inputs);
+    if (counts === null) return undefined;
     const deps = [...spec.deps].sort((a, b) => byteOrder(ids[a]!, ids[b]!));
-    const outputs = spec.outputs.map((p, i) => jobOutput(asRelPath(p), rule.outputs[i]!.model));
-    const rec = { rule, values: spec.values, inputs: spec.inputs, producers: [], outputs };
+    const inputPaths: RelPath[] = spec.inputs.map((i) => i.path);
+    const outputPaths = spec.outputs.map(asRelPath);
+    const rec = counts ? { rule, values: spec.values, inputPaths, inputCounts: counts, producers: [], outputPaths } : { rule, values: spec.values, inputPaths, producers: [], outputPaths };
     const result = buildJob(state, context, rec, id, deps);
     if (!result.ok) return undefined;
     ids.push(id);
@@ -62,4 +64,30 @@ export function rebuildPlan(workflow: Workflow, config: ConfigObject, jobs: read
   }
   const targets = jobs.flatMap((j, i) => (j.target ? [ids[i]!] : [])).sort(byteOrder);
   return { root: workflow.root, jobs: built, targets, sources: [], diagnostics: [] };
+}
+
+/**
+ * How many of `inputs` each input of `rule` accounts for (`JobRec.inputCounts`):
+ * undefined for a rule without gather (one each), null when the records do
+ * not fit the rule (then the caller plans as usual). A gather takes the run
+ * of gathered records of its product that follows.
+ */
+function inputCounts(rule: RuleInfo, inputs: readonly JobInput[]): number[] | undefined | null {
+  if (!rule.hasGather) return inputs.length === rule.inputs.length && inputs.every((i) => !i.gather) ? undefined : null;
+  const counts: number[] = [];
+  let p = 0;
+  for (const info of rule.inputs) {
+    const m = info.model;
+    if (m.kind !== 'gather') {
+      if (p >= inputs.length || inputs[p]!.gather) return null;
+      counts.push(1);
+      p += 1;
+      continue;
+    }
+    const from = p;
+    while (p < inputs.length && inputs[p]!.gather && inputs[p]!.product === m.product && inputs[p]!.name === m.name) p += 1;
+    if (p === from) return null;
+    counts.push(p - from);
+  }
+  return p === inputs.length ? counts : null;
 }

@@ -243,9 +243,10 @@ class SqliteRunStore implements RunStore {
         this.#open.delete(r.id);
         w.finishDone.run(r.endTime, r.durationMs, r.command, r.params, r.ruleDigest, r.metrics ? JSON.stringify(r.metrics) : null, row);
         const productOf = new Map<string, string>();
+        const outputs = job.outputs; // built on read: once
         for (const x of job.inputs) if (x.product) productOf.set(x.path, x.product);
-        for (const x of job.outputs) if (x.product) productOf.set(x.path, x.product);
-        const temps = new Set(job.outputs.filter((o) => o.temp).map((o) => o.path as string));
+        for (const x of outputs) if (x.product) productOf.set(x.path, x.product);
+        const temps = new Set(outputs.filter((o) => o.temp).map((o) => o.path as string));
         const files = new FileRows(w);
         for (const [path, mtime, size, sha] of r.inputs) files.add(row, 0, path, mtime, size, sha, productOf.get(path) ?? null, 0);
         for (const [path, mtime, size, sha] of r.outputs) files.add(row, 1, path, mtime, size, sha, productOf.get(path) ?? null, temps.has(path) ? 1 : 0);

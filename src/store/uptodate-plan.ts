@@ -77,9 +77,10 @@ export function encodePlan(plan: Plan, fileIndex: (path: string) => number): Sna
     const values = Object.values(job.wildcards);
     out.valueCount.push(values.length);
     for (const v of values) out.values.push(v);
-    out.inputCount.push(job.inputs.length);
+    const inputs = job.inputs; // built on read: once per job
+    out.inputCount.push(inputs.length);
     const kindsFrom = out.kinds.length;
-    for (const x of job.inputs) {
+    for (const x of inputs) {
       out.inputs.push(fileIndex(x.path));
       const key = `${x.name ?? ''}\0${x.name === undefined ? 0 : 1}\0${x.product ?? ''}\0${x.product === undefined ? 0 : 1}\0${x.gather ? 1 : 0}`;
       let kind = kindIdx.get(key);
@@ -91,8 +92,8 @@ export function encodePlan(plan: Plan, fileIndex: (path: string) => number): Sna
       else out.kinds.push(kind, 1);
     }
     out.kindCount.push(out.kinds.length - kindsFrom);
-    out.outputCount.push(job.outputs.length);
-    for (const o of job.outputs) out.outputs.push(fileIndex(o.path));
+    out.outputCount.push(job.outputPaths.length);
+    for (const p of job.outputPaths) out.outputs.push(fileIndex(p));
     if (requested.has(job.id)) out.targets.push(j);
   }
   return { rules, inputKinds, ...out };

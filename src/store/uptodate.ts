@@ -165,8 +165,8 @@ export function buildSnapshot(
   const all = new Set<string>();
   for (const hits of observed.globs.values()) for (const h of hits) all.add(h);
   for (const job of plan.jobs) {
-    for (const x of job.inputs) all.add(x.path);
-    for (const x of job.outputs) all.add(x.path);
+    for (const p of job.inputPaths) all.add(p);
+    for (const p of job.outputPaths) all.add(p);
   }
   for (const h of observed.heads) all.add(h);
   const paths: string[] = [];

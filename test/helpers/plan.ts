@@ -41,14 +41,18 @@ export function job(s: JobSpecInput): Job & { readonly __explicitDeps: boolean }
     return { path: asRelPath(spec.path), temp: spec.temp ?? false, protected: spec.protected ?? false };
   });
   const level = s.level ?? 1;
+  const inputs = (s.inputs ?? []).map((p) => ({ path: asRelPath(p), gather: false }));
   return {
     id: asJobId(id),
     rule: s.rule,
     level,
     levelText: `L${level}`,
     wildcards: wc,
-    inputs: (s.inputs ?? []).map((p) => ({ path: asRelPath(p), gather: false })),
+    inputs,
     outputs,
+    inputPaths: inputs.map((i) => i.path),
+    outputPaths: outputs.map((o) => o.path),
+    hasTempOutput: outputs.some((o) => o.temp),
     command: s.command ?? 'true',
     params: s.params ?? {},
     ruleDigest: s.ruleDigest ?? `digest-${s.rule}`,

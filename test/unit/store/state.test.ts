@@ -19,6 +19,7 @@ function bigPlan(root: string, n: number): Plan {
       id: asJobId(`calibrate[obsid=${obs}]`), rule: 'calibrate', level: 1, levelText: 'L1', wildcards: { obsid: obs },
       inputs: [{ path: asRelPath(`raw/${obs}.dat`), product: 'raw', gather: false }],
       outputs: [{ path: asRelPath(`L1/${obs}.dat`), product: 'cal', temp: false, protected: false }],
+      inputPaths: [asRelPath(`raw/${obs}.dat`)], outputPaths: [asRelPath(`L1/${obs}.dat`)], hasTempOutput: false,
       command: `cp raw/${obs}.dat L1/${obs}.dat`, params: {}, ruleDigest: 'd', cores: 1, retries: 0,
       logPath: asRelPath(`.wf/logs/calibrate/obsid=${obs}.log`), hasDeclaredLog: false, deps: [],
     });
