@@ -133,13 +133,16 @@ export async function execute(plan: Plan, options: ExecOptions, deps: ExecDeps, 
   emitWarnings(store.takeWarnings());
   const { dirty } = decision;
   const n = plan.jobs.length;
-  const reasons: JobReasons[] = [];
-  const toRun: number[] = [];
-  for (let i = 0; i < n; i++) {
+  // At their final size: up to 300,000 entries, which growth by `push` would copy and re-allocate.
+  let dirtyCount = 0;
+  for (let i = 0; i < n; i++) dirtyCount += dirty[i]!;
+  const reasons = new Array<JobReasons>(dirtyCount);
+  const toRun = new Array<number>(dirtyCount);
+  for (let i = 0, k = 0; i < n; i++) {
     if (!dirty[i]) continue;
-    toRun.push(i);
     const job = plan.jobs[i]!;
-    reasons.push({ id: job.id, rule: job.rule, reasons: decision.reasons[i]! });
+    toRun[k] = i;
+    reasons[k++] = { id: job.id, rule: job.rule, reasons: decision.reasons[i]! };
   }
   const outside = options.upToDateOutside ?? [];
   const outsideCount = outside.reduce((sum, l) => sum + l.upToDate, 0);

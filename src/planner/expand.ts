@@ -14,10 +14,10 @@
  */
 import { error } from '../diagnostics/diagnostic.js';
 import { asRelPath, type RelPath } from '../ir/ids.js';
-import { jobName, type InputInfo, type PlanState, type RuleInfo, type Unplanned } from './context.js';
+import { jobName, type InputInfo, type PlanState, type ProductStore, type RuleInfo, type Unplanned } from './context.js';
 import { byteOrder } from './fs.js';
 import { jobInputs } from './job-files.js';
-import { ScratchList } from '../util/arrays.js';
+import { Appender, ScratchList } from '../util/arrays.js';
 import { renderTemplate } from './patterns.js';
 import { evaluateWhen } from './when.js';
 
@@ -147,12 +147,21 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
   if (bindings.values.length === 0) return;
   const gathers = new Map<InputInfo, ReturnType<typeof gatherIndex>>();
   for (const input of rule.inputs) if (input.model.kind === 'gather') gathers.set(input, gatherIndex(state, input));
+  // Room for one job per binding, and one instance per binding in each product the rule outputs.
+  const bound = bindings.values.length;
+  const jobs = new Appender(state.jobs, bound);
+  const appenders = new Map<ProductStore, { values: Appender<string[]>; paths: Appender<string>; producers: Appender<number> }>();
   const outputStores = rule.outputs.map((o) => {
     const store = o.model.product !== undefined ? state.products.get(o.model.product) : undefined;
     if (!store) return undefined;
     const positions = store.pattern.wildcards.map((w) => rule.position.get(w)!);
     const same = positions.length === rule.wildcards.length && positions.every((p, i) => p === i);
-    return { store, positions, same };
+    let add = appenders.get(store);
+    if (!add) {
+      add = { values: new Appender(store.values, bound), paths: new Appender(store.paths, bound), producers: new Appender(store.producers, bound) };
+      appenders.set(store, add);
+    }
+    return { add, positions, same };
   });
 
   // Everything that does not depend on the binding, looked up once per rule.
@@ -214,10 +223,10 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
       for (let i = 0; i < nOut; i += 1) if (!state.unplanned.has(outputPaths[i]!)) state.unplanned.set(outputPaths[i]!, record);
       continue;
     }
-    const job = state.jobs.length;
+    const job = jobs.length;
     // Kept for the whole run (the plan's Job keeps the path lists).
     const rec = inputCounts ? { rule, values, inputPaths, inputCounts, producers: producerList.take(), outputPaths } : { rule, values, inputPaths, producers: producerList.take(), outputPaths };
-    state.jobs.push(whenError ? { ...rec, whenError } : rec);
+    jobs.push(whenError ? { ...rec, whenError } : rec);
     for (let i = 0; i < nOut; i += 1) {
       const path = outputPaths[i]!;
       const other = state.outputs.get(path);
@@ -232,10 +241,16 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
       state.outputs.set(path, job);
       const out = outputStores[i];
       if (out) {
-        out.store.values.push(out.same ? (values as string[]) : out.positions.map((p) => values[p]!));
-        out.store.paths.push(path);
-        out.store.producers.push(job);
+        out.add.values.push(out.same ? (values as string[]) : out.positions.map((p) => values[p]!));
+        out.add.paths.push(path);
+        out.add.producers.push(job);
       }
     }
+  }
+  jobs.end();
+  for (const add of appenders.values()) {
+    add.values.end();
+    add.paths.end();
+    add.producers.end();
   }
 }
