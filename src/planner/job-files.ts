@@ -4,7 +4,7 @@
  * record but the path belongs to the rule input or output it comes from, and
  * one record per file was the largest part of a planned job (140 bytes per
  * job at N=20,000, which the dry run paid in garbage collection and memory
- * first touched: docs/performance.md, "2026-12-05").
+ * first touched: docs/performance.md, "2026-12-04, late evening").
  */
 import type { RelPath } from '../ir/ids.js';
 import type { InputModel, OutputModel } from '../ir/model.js';
