@@ -20,17 +20,25 @@ async function clusterUp(): Promise<boolean> {
   return r.exitCode === 0 && /\bUP\b/.test(String(r.stdout));
 }
 
+/** True once this file started the project's cluster (then it stops it when done; a cluster it found running is left alone). */
+let startedHere = false;
+
 /** Start the project's own cluster if needed; a reason string when it cannot run here. */
 async function ensureCluster(): Promise<string | undefined> {
   if (await clusterUp()) return undefined;
   if (process.getuid?.() !== 0) return 'not root: scripts/slurm/start-local-slurm.sh needs root';
   if (!existsSync('/etc/debian_version')) return 'not Debian: scripts/slurm/start-local-slurm.sh needs Debian packages';
   const r = await execa('bash', [join(REPO, 'scripts/slurm/start-local-slurm.sh')], { reject: false, stdin: 'ignore', all: true });
+  startedHere = true;
   if (r.exitCode !== 0) return `start-local-slurm.sh failed:\n${String(r.all)}`;
   return (await clusterUp()) ? undefined : 'the cluster started but `scontrol ping` does not answer';
 }
 
 const unavailable = await ensureCluster();
+// `npm test` leaves no daemons behind: what this file started, it stops (.ci/run starts its own and stops it on exit).
+afterAll(async () => {
+  if (startedHere) await execa('bash', [join(REPO, 'scripts/slurm/stop-local-slurm.sh')], { reject: false, stdin: 'ignore' });
+}, 60_000);
 if (unavailable) {
   process.stderr.write(`\n*** SLURM e2e tests ${process.env['CI'] ? 'FAIL' : 'SKIPPED'}: ${unavailable} ***\n\n`);
 }
