@@ -76,8 +76,8 @@ export interface JobRec {
    * declaration order, a gather's instances in byte order.
    */
   readonly inputPaths: readonly RelPath[];
-  /** Paths per rule input (`job-files.ts`), only for a rule with a gather; else one each. */
-  readonly inputCounts?: readonly number[];
+  /** Paths per rule input (`job-files.ts`) for a rule with a gather; undefined (one each) otherwise. */
+  readonly inputCounts: readonly number[] | undefined;
   /** Per input: producing job index; -1 a discovered source; -2 a quoted path not yet resolved. */
   readonly producers: readonly number[];
   /** Output paths, in declaration order (one per rule output). */

@@ -225,7 +225,7 @@ function expandRule(state: PlanState, rule: RuleInfo, duplicates: { count: numbe
     }
     const job = jobs.length;
     // Kept for the whole run (the plan's Job keeps the path lists).
-    const rec = inputCounts ? { rule, values, inputPaths, inputCounts, producers: producerList.take(), outputPaths } : { rule, values, inputPaths, producers: producerList.take(), outputPaths };
+    const rec = { rule, values, inputPaths, inputCounts, producers: producerList.take(), outputPaths };
     jobs.push(whenError ? { ...rec, whenError } : rec);
     for (let i = 0; i < nOut; i += 1) {
       const path = outputPaths[i]!;

@@ -56,7 +56,7 @@ export function rebuildPlan(workflow: Workflow, config: ConfigObject, jobs: read
     const deps = [...spec.deps].sort((a, b) => byteOrder(ids[a]!, ids[b]!));
     const inputPaths: RelPath[] = spec.inputs.map((i) => i.path);
     const outputPaths = spec.outputs.map(asRelPath);
-    const rec = counts ? { rule, values: spec.values, inputPaths, inputCounts: counts, producers: [], outputPaths } : { rule, values: spec.values, inputPaths, producers: [], outputPaths };
+    const rec = { rule, values: spec.values, inputPaths, inputCounts: counts, producers: [], outputPaths };
     const result = buildJob(state, context, rec, id, deps);
     if (!result.ok) return undefined;
     ids.push(id);
