@@ -48,18 +48,64 @@ export function statPath(absPath: string): PathStat | undefined {
 }
 
 /**
+ * When a memoizing {@link StatOf} reads a file's stamp: `now`, with the
+ * `stat` that finds the file; `when-read`, by a second `stat` the first time
+ * `mtimeNs` or `size` is read. `wf run -n` uses `when-read` on a tree with
+ * no run history: a dry run of a clean tree reads no source's stamp, and
+ * Node builds a `BigIntStats` object, four `Date`s included, for every stamp
+ * it reads (~80 ms of the 20,000 source checks at N=20,000,
+ * docs/performance.md). A run that records stamps must read them `now`,
+ * before its jobs run.
+ */
+export type StampTiming = 'now' | 'when-read';
+
+/**
  * A {@link StatOf} for paths under `root` (absolute) that keeps every answer
  * in `memo` (root-relative path → stats, undefined = missing), so that whoever
- * holds `memo` afterwards (the executor's stamp cache) stats nothing twice.
+ * holds `memo` afterwards (the executor's stamp cache) stats nothing twice
+ * (with `stamps: 'when-read'`, a file whose stamp is read is stat'ed twice).
  */
-export function memoizedStat(root: string, memo: Map<string, PathStat | undefined>): StatOf {
+export function memoizedStat(root: string, memo: Map<string, PathStat | undefined>, stamps: StampTiming = 'now'): StatOf {
   const prefix = root.endsWith('/') ? root : `${root}/`;
   return (rel) => {
     if (memo.has(rel)) return memo.get(rel);
-    const st = statPath(prefix + rel);
+    const st = stamps === 'now' ? statPath(prefix + rel) : statLater(prefix + rel);
     memo.set(rel, st);
     return st;
   };
+}
+
+/** A {@link PathStat} whose stamp is read when first asked: the `stamps: 'when-read'` of {@link memoizedStat}. */
+class LaterStamp implements PathStat {
+  readonly #absPath: string;
+  /** From the first (plain) stat: what the stamp falls back to if the file is gone when it is read. */
+  readonly #mtimeMs: number;
+  readonly #size: number;
+  #stamp: { readonly mtimeNs: string; readonly size: number } | undefined;
+
+  constructor(absPath: string, readonly isFile: boolean, mtimeMs: number, size: number) {
+    this.#absPath = absPath;
+    this.#mtimeMs = mtimeMs;
+    this.#size = size;
+  }
+
+  get mtimeNs(): string {
+    return this.#read().mtimeNs;
+  }
+  get size(): number {
+    return this.#read().size;
+  }
+
+  /** One `bigint` stat, kept; a file removed meanwhile keeps the first stat's values (mtime to the microsecond). */
+  #read(): { readonly mtimeNs: string; readonly size: number } {
+    return (this.#stamp ??= statPath(this.#absPath) ?? { mtimeNs: String(BigInt(Math.round(this.#mtimeMs * 1000)) * 1000n), size: this.#size });
+  }
+}
+
+/** {@link PathStat} of an absolute path by a plain (not `bigint`) stat, its stamp read later; undefined when missing. */
+function statLater(absPath: string): PathStat | undefined {
+  const st = statSync(absPath, { throwIfNoEntry: false });
+  return st ? new LaterStamp(absPath, st.isFile(), st.mtimeMs, st.size) : undefined;
 }
 
 /**

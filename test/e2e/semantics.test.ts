@@ -3,6 +3,8 @@
  * gather per group, `when` on a FITS header, file names with spaces and
  * quotes, output directories, protected outputs.
  */
+import { execFileSync } from 'node:child_process';
+import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dryRunJobs, exists, read, tempDir, wf, writeFiles } from '../helpers/cli.js';
@@ -199,5 +201,51 @@ describe('wf check', () => {
   it('exits 0 on the shipped examples', async () => {
     const r = await wf(tempDir(), ['check', join(__dirname, '../../examples/toy-xray/workflow.wf')]);
     expect(r.exitCode, r.stdout).toBe(0);
+  });
+});
+
+describe('products made outside wf (no run history)', () => {
+  const workflow = `
+product raw L0 "raw/{obs}.txt"
+product cal L1 "cal/{obs}.txt"
+
+rule calibrate L1 {
+  input  raw
+  output cal
+  shell  "tr a-z A-Z < {input} > {output}"
+}
+`;
+  /** A tree whose outputs were written by hand, one second after their inputs, and no .wf/wf.db. */
+  function handBuilt(): string {
+    const dir = tempDir();
+    writeFiles(dir, { 'workflow.wf': workflow, 'raw/a.txt': 'a\n', 'raw/b.txt': 'b\n', 'cal/a.txt': 'A\n', 'cal/b.txt': 'B\n' });
+    for (const obs of ['a', 'b']) {
+      utimesSync(join(dir, `raw/${obs}.txt`), 1_700_000_000, 1_700_000_000);
+      utimesSync(join(dir, `cal/${obs}.txt`), 1_700_000_001, 1_700_000_001);
+    }
+    return dir;
+  }
+
+  it('counts outputs newer than their inputs as up to date (make\'s rule)', async () => {
+    const dir = handBuilt();
+    const r = await wf(dir, ['run', '-n', '--explain', 'cal']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(dryRunJobs(r.stdout)).toEqual([]);
+    expect(exists(join(dir, '.wf/wf.db'))).toBe(false);
+  });
+
+  it('reruns the job whose source is newer than its output, to the nanosecond', async () => {
+    const dir = handBuilt();
+    // One nanosecond newer (touch: Node's utimes keeps whole seconds here): the stamp read when the
+    // decision needs it is exact, which a millisecond mtime in a double is not.
+    execFileSync('touch', ['-d', '@1700000001.000000001', join(dir, 'raw/b.txt')]);
+    const r = await wf(dir, ['run', '-n', '--explain', 'cal']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(dryRunJobs(r.stdout)).toEqual(['calibrate[obs=b]']);
+    expect(r.stdout).toMatch(/calibrate\[obs=b\]: .*raw\/b\.txt/);
+    const run = await wf(dir, ['run', 'cal']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(read(join(dir, 'cal/b.txt'))).toBe('B\n');
+    expect((await wf(dir, ['run', '-n', 'cal'])).stderr).toMatch(/nothing to do/);
   });
 });
