@@ -15,6 +15,11 @@
  *   --smoke   CI-sized: N=50 (and 200 for the "large" rows), one repetition, make only
  *   --reps N  samples of each full build (default 3); the other rows take max(N, 5)
  *
+ * The dry-run rows also time `node-floor` (bench/dry-floor.mjs, not a tool):
+ * the least a dry run of this workload does in Node, as a yardstick for wf's
+ * own overhead and for what "100 × faster than snakemake -n" asks of any
+ * program started by Node on this machine in the same hour.
+ *
  * Timing: the tool runs under GNU time (/usr/bin/time -f '%e %M'), which
  * gives the peak RSS of the largest process. The wall time is taken with
  * Node's monotonic clock around that, less GNU time's own cost (the median
@@ -50,11 +55,13 @@ const TOOLS = {
   make: { build: ['make', '-j2'], dry: ['make', '-n'] },
   ninja: { build: ['ninja', '-j2'], dry: ['ninja', '-n', '-j2'] },
   snakemake: { build: ['snakemake', '--cores', '2', '--quiet'], dry: ['snakemake', '-n', '--cores', '2', '--quiet'] },
+  // Not a tool: the least a dry run of this workload does in Node (bench/dry-floor.mjs), on wf's tree, started as bin/wf starts Node.
+  'node-floor': { dry: ['env', '-u', 'NODE_EXTRA_CA_CERTS', 'node', join(HERE, 'dry-floor.mjs')] },
 };
 
 const smoke = args.smoke;
 const reps = smoke ? 1 : args.reps;
-const peers = (args.peers ?? (smoke ? 'make' : 'make,ninja,snakemake')).split(',').filter((p) => p in TOOLS && p !== 'wf');
+const peers = (args.peers ?? (smoke ? 'make' : 'make,ninja,snakemake')).split(',').filter((p) => p in TOOLS && p !== 'wf' && p !== 'node-floor');
 if (!args.noInstall) ensureDebian();
 const small = smoke ? 50 : 1000;
 const large = smoke ? 200 : 20000;
@@ -68,8 +75,8 @@ const ROWS = [
   { scenario: 'full', n: small, peers },
   { scenario: 'noop', n: small, peers },
   { scenario: 'noop', n: large, peers: peers.filter((p) => p !== 'snakemake') },
-  { scenario: 'dryrun', n: large, peers },
-  { scenario: 'dryrun', n: huge, peers: peers.filter((p) => p !== 'snakemake') },
+  { scenario: 'dryrun', n: large, peers: [...peers, 'node-floor'] },
+  { scenario: 'dryrun', n: huge, peers: [...peers.filter((p) => p !== 'snakemake'), 'node-floor'] },
   { scenario: 'touch1', n: small, peers },
   { scenario: 'touch1', n: large, peers: peers.filter((p) => p !== 'snakemake') },
 ].filter((r) => !args.only || args.only.split(',').includes(r.scenario));
@@ -160,11 +167,12 @@ if (!args.keep) rmSync(WORK, { recursive: true, force: true });
 /**
  * The shared tree of one tool and row: a clean generated tree for `dryrun`,
  * a completely built one for `noop` and `touch1` (built once per tool and N,
- * then shared: the no-op row runs before the touch-one row).
+ * then shared: the no-op row runs before the touch-one row). `node-floor`
+ * reads wf's clean tree (a dry run writes nothing).
  */
 function treeFor(tool, row) {
   const built = row.scenario === 'noop' || row.scenario === 'touch1';
-  const key = `${tool}-n${row.n}-${built ? 'built' : 'clean'}`;
+  const key = `${tool === 'node-floor' ? 'wf' : tool}-n${row.n}-${built ? 'built' : 'clean'}`;
   if (!TREES.has(key)) TREES.set(key, prepareTree(tool, row, key));
   return TREES.get(key);
 }
@@ -250,6 +258,17 @@ function markdown(m, rows) {
     const wf = rows.find((x) => x.scenario === r.scenario && x.n === r.n && x.tool === 'wf');
     const ratio = r.tool === 'wf' || !wf ? '' : (wf.median_s / r.median_s).toFixed(2);
     lines.push(`| ${r.scenario} | ${r.n} (${r.jobs}) | ${r.tool} | ${r.median_s.toFixed(3)} | ${r.min_s.toFixed(3)} | ${r.peak_rss_mb.toFixed(1)} | ${[...new Set(r.outputs_written)].join('/')} | ${ratio} |`);
+  }
+  const floors = rows.filter((r) => r.scenario === 'dryrun' && r.tool === 'node-floor');
+  if (floors.length > 0) {
+    const at = (f, tool) => rows.find((x) => x.scenario === 'dryrun' && x.n === f.n && x.tool === tool);
+    const perN = floors.map((f) => `N=${f.n}: ${f.median_s.toFixed(3)} s${at(f, 'wf') ? `, wf ${(at(f, 'wf').median_s / f.median_s).toFixed(2)} × that` : ''}`);
+    const snakemake = floors.map((f) => [f, at(f, 'snakemake')]).find(([, s]) => s);
+    lines.push(
+      '',
+      `\`node-floor\` is not a tool but \`bench/dry-floor.mjs\`: the least a dry run of this workload does in Node (list and stat the sources, name and index the jobs, print them). ${perN.join('; ')}.` +
+        (snakemake ? ` 100 × faster than snakemake -n's ${snakemake[1].median_s.toFixed(2)} s at N=${snakemake[0].n} is ${(snakemake[1].median_s / 100).toFixed(3)} s, ${(snakemake[1].median_s / 100 / snakemake[0].median_s).toFixed(2)} × the floor.` : ''),
+    );
   }
   if (m.floor) {
     const full = (tool) => rows.find((x) => x.scenario === 'full' && x.tool === tool)?.median_s;

@@ -56,8 +56,22 @@ describe.runIf(hasPeers || process.env['CI'])('the peer benchmark harness', () =
     for (const row of results.filter((x) => x.tool === 'make' && x.scenario === 'touch1')) expect(row.outputs_written).toEqual([4]);
     const table = readFileSync(join(out, 'latest.md'), 'utf8');
     expect(table).toMatch(/\| touch1 \| 50 \(151\) \| make \|/);
+    // the dry-run rows carry the Node floor (bench/dry-floor.mjs), which prints what wf prints
+    expect(results.filter((x) => x.tool === 'node-floor').map((x) => x.scenario)).toEqual(['dryrun', 'dryrun']);
+    expect(table).toMatch(/`node-floor` is not a tool but `bench\/dry-floor.mjs`.*N=200: [0-9.]+ s, wf [0-9.]+ × that/);
     expect(readFileSync(join(out, 'shapes.md'), 'utf8')).toMatch(/deep chain \(depth 20\) \| 2001 \|/);
   }, 300_000);
+});
+
+describe.runIf(hasPeers || process.env['CI'])('the dry-run floor (bench/dry-floor.mjs)', () => {
+  it('prints exactly what wf run -n prints on a clean generated tree', async () => {
+    const dir = join(tempDir('wf-floor-'), 'tree');
+    await execa('python3', [join(PEERS, 'gen.py'), '--n', '30', '--out', dir]);
+    const floor = await execa('node', [join(REPO, 'bench/dry-floor.mjs')], { cwd: dir });
+    const dry = await execa('node', [join(REPO, 'dist/cli/main.js'), 'run', '-n'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(floor.stdout.split('\n')).toHaveLength(92);
+    expect(floor.stdout).toBe(dry.stdout);
+  }, 60_000);
 });
 
 describe('the DAG-shape growth check', () => {
