@@ -53,7 +53,7 @@ export function statPath(absPath: string): PathStat | undefined {
  * `mtimeNs` or `size` is read. `wf run -n` uses `when-read` on a tree with
  * no run history: a dry run of a clean tree reads no source's stamp, and
  * Node builds a `BigIntStats` object, four `Date`s included, for every stamp
- * it reads (~80 ms of the 20,000 source checks at N=20,000,
+ * it reads (50–80 ms of the 20,000 source checks at N=20,000,
  * docs/performance.md). A run that records stamps must read them `now`,
  * before its jobs run.
  */
@@ -96,9 +96,18 @@ class LaterStamp implements PathStat {
     return this.#read().size;
   }
 
-  /** One `bigint` stat, kept; a file removed meanwhile keeps the first stat's values (mtime to the microsecond). */
+  /** One `bigint` stat, kept; a file gone meanwhile (or under a parent that became a file) keeps the first stat's values, its mtime to the microsecond. */
   #read(): { readonly mtimeNs: string; readonly size: number } {
-    return (this.#stamp ??= statPath(this.#absPath) ?? { mtimeNs: String(BigInt(Math.round(this.#mtimeMs * 1000)) * 1000n), size: this.#size });
+    if (this.#stamp === undefined) {
+      let st: PathStat | undefined;
+      try {
+        st = statPath(this.#absPath);
+      } catch {
+        st = undefined;
+      }
+      this.#stamp = st ?? { mtimeNs: String(BigInt(Math.round(this.#mtimeMs * 1000)) * 1000n), size: this.#size };
+    }
+    return this.#stamp;
   }
 }
 

@@ -5,7 +5,7 @@
  * are answered by the first stat alone.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoizedStat, type PathStat } from '../../../src/planner/fs.js';
@@ -44,5 +44,14 @@ describe('memoizedStat', () => {
     writeFileSync(join(root, 'a.dat'), 'y');
     expect([found.mtimeNs, found.size]).toEqual(['1700000000500000000', 10]);
     expect(stat('a.dat')).toBe(found);
+  });
+
+  it('keeps what the first stat saw when the file is gone before its stamp is read', () => {
+    const root = tempRoot('wf-fs-');
+    writeFileSync(join(root, 'a.dat'), 'seven b');
+    execFileSync('touch', ['-d', '@1700000000.5', join(root, 'a.dat')]);
+    const found = memoizedStat(root, new Map(), 'when-read')('a.dat')!;
+    rmSync(join(root, 'a.dat'));
+    expect([found.isFile, found.mtimeNs, found.size]).toEqual([true, '1700000000500000000', 7]);
   });
 });
