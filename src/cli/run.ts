@@ -4,10 +4,9 @@
  * failed, 2 invalid workflow/usage/held lock, 130 interrupted).
  */
 import { setMaxListeners } from 'node:events';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { acquireLock, createLauncherRunner, execute, releaseLock, type Lock } from '../executor/index.js';
-import { dbPath, RunDbError } from '../store/db.js';
+import { hasRunDb, RunDbError } from '../store/db.js';
 import { openRunStore, type RunStore } from '../store/state.js';
 import { buildSnapshot, checkSnapshot, refreshSnapshot, snapshotKey, writeSnapshot, type SnapshotCheck } from '../store/uptodate.js';
 import type { Plan } from '../ir/plan.js';
@@ -110,7 +109,7 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   // elsewhere exist: planning checks sources with plain stats and reads a stamp only when asked
   // (planner/fs.ts). A real run keeps the stamps planning saw: its records must not take a stamp
   // read after a job ran.
-  const stampTiming = opts.dryRun && !existsSync(dbPath(workflow.root)) ? 'when-read' : 'now';
+  const stampTiming = opts.dryRun && !hasRunDb(workflow.root) ? 'when-read' : 'now';
   const recorder = recordingFileSystem(createNodeFileSystem(workflow.root, memoizedStat(workflow.root, plannerStats, stampTiming)));
   try {
     plan = partial?.plan ?? (await planLoaded(loaded, targets, recorder.fs)).plan;

@@ -51,11 +51,11 @@ export function statPath(absPath: string): PathStat | undefined {
  * When a memoizing {@link StatOf} reads a file's stamp: `now`, with the
  * `stat` that finds the file; `when-read`, by a second `stat` the first time
  * `mtimeNs` or `size` is read. `wf run -n` uses `when-read` on a tree with
- * no run history: a dry run of a clean tree reads no source's stamp, and
- * Node builds a `BigIntStats` object, four `Date`s included, for every stamp
- * it reads (50–80 ms of the 20,000 source checks at N=20,000,
- * docs/performance.md). A run that records stamps must read them `now`,
- * before its jobs run.
+ * no run history: a dry run of a clean tree reads no source's stamp, and a
+ * `bigint` stat (a `BigIntStats` of `bigint` fields, the stamp turned to
+ * text) costs more than a plain one: 230–271 against 177–190 ms for the
+ * 20,000 source checks at N=20,000 (docs/performance.md). A run that records
+ * stamps must read them `now`, before its jobs run.
  */
 export type StampTiming = 'now' | 'when-read';
 
@@ -67,9 +67,10 @@ export type StampTiming = 'now' | 'when-read';
  */
 export function memoizedStat(root: string, memo: Map<string, PathStat | undefined>, stamps: StampTiming = 'now'): StatOf {
   const prefix = root.endsWith('/') ? root : `${root}/`;
+  const stat = stamps === 'now' ? statPath : statLater;
   return (rel) => {
     if (memo.has(rel)) return memo.get(rel);
-    const st = stamps === 'now' ? statPath(prefix + rel) : statLater(prefix + rel);
+    const st = stat(prefix + rel);
     memo.set(rel, st);
     return st;
   };

@@ -55,6 +55,11 @@ export function dbPath(root: string): string {
   return join(root, STATE_DIR, DB_FILE);
 }
 
+/** True when `root` has a run database, i.e. a run history (one `stat`; nothing is opened). */
+export function hasRunDb(root: string): boolean {
+  return existsSync(dbPath(root));
+}
+
 /**
  * Open the database of `root`. Without `create`, a missing database yields
  * undefined and nothing is written (a dry run or a read-only command stays
@@ -63,7 +68,7 @@ export function dbPath(root: string): string {
  */
 export function openDb(root: string, create: boolean): Db | undefined {
   const file = dbPath(root);
-  if (!existsSync(file)) {
+  if (!hasRunDb(root)) {
     if (!create) return undefined;
     mkdirSync(join(root, STATE_DIR), { recursive: true });
   }
