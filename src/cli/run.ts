@@ -10,7 +10,7 @@ import { hasRunDb, RunDbError } from '../store/db.js';
 import { openRunStore, type RunStore } from '../store/state.js';
 import { buildSnapshot, checkSnapshot, refreshSnapshot, snapshotKey, writeSnapshot, type SnapshotCheck } from '../store/uptodate.js';
 import type { Plan } from '../ir/plan.js';
-import { createNodeFileSystem, memoizedStat, recordingFileSystem, type PathStat } from '../planner/fs.js';
+import { createNodeFileSystem, laterStat, memoizedStat, recordingFileSystem, type PathStat } from '../planner/fs.js';
 import { wfVersion } from '../util/version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseJobs, parseTriggers } from './options.js';
@@ -106,11 +106,11 @@ export async function runCommand(targets: readonly string[], opts: RunCommandOpt
   const partial: PartialRun | undefined = snapshotCheck.kind === 'changed' ? partialPlan(workflow, config, snapshotCheck) : undefined;
   let plan: Plan;
   // A dry run with no run history (no state database) compares no source stamp unless outputs made
-  // elsewhere exist: planning checks sources with plain stats and reads a stamp only when asked
-  // (planner/fs.ts). A real run keeps the stamps planning saw: its records must not take a stamp
-  // read after a job ran.
-  const stampTiming = opts.dryRun && !hasRunDb(workflow.root) ? 'when-read' : 'now';
-  const recorder = recordingFileSystem(createNodeFileSystem(workflow.root, memoizedStat(workflow.root, plannerStats, stampTiming)));
+  // elsewhere exist: planning checks sources with plain stats and keeps none of them; the executor
+  // stats a source when it needs its stamp (planner/fs.ts). A real run keeps the stamps planning
+  // saw: its records must not take a stamp read after a job ran.
+  const statOf = opts.dryRun && !hasRunDb(workflow.root) ? laterStat(workflow.root) : memoizedStat(workflow.root, plannerStats);
+  const recorder = recordingFileSystem(createNodeFileSystem(workflow.root, statOf));
   try {
     plan = partial?.plan ?? (await planLoaded(loaded, targets, recorder.fs)).plan;
   } catch (e) {

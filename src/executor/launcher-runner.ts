@@ -174,8 +174,14 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   const jobEnv = options.env ? { ...process.env, ...options.env } : process.env;
   const bashEnv = Boolean(jobEnv.BASH_ENV);
   const findProgram = programLookup(jobEnv);
-  /** The Python that runs direct jobs; undefined once a direct launcher has died before its first job (no usable Python 3.8+). */
-  let python = bashEnv ? undefined : findPython(jobEnv);
+  /**
+   * The Python that runs direct jobs (null: not looked for yet, so a runner
+   * that starts no job, as in a dry run, reads no `PATH` entry); undefined
+   * when there is none, or once a direct launcher has died before its first
+   * job (no usable Python 3.8+).
+   */
+  let found: string | undefined | null = bashEnv ? undefined : null;
+  const python = (): string | undefined => (found === null ? (found = findPython(jobEnv)) : found);
 
   function startLauncher(cwd: string, kind: Launcher['kind']): Launcher {
     // node:child_process, not execa: importing execa costs ~40 ms, more than a
@@ -183,7 +189,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     // --norc: bash reads ~/.bashrc even when not interactive if its stdin is a socket (as this
     // pipe is) and SHLVL is unset or 0 (cron, systemd, CI runners): jobs would inherit whatever it
     // sets (PATH, aliases), unlike `bash -c`, and it can cost 100+ ms (pyenv init) per launcher.
-    const child = spawn('bash', kind === 'direct' ? directLauncherArgs(python!) : ['--norc', '-c', LAUNCHER_SCRIPT], {
+    const child = spawn('bash', kind === 'direct' ? directLauncherArgs(python()!) : ['--norc', '-c', LAUNCHER_SCRIPT], {
       stdio: ['pipe', 'pipe', 'ignore'], // stderr: bash's own job-status chatter ("Killed"); jobs write to their logs
       detached: true, // its own group: a terminal's Ctrl-C reaches wf, which decides
       cwd, // the jobs' directory: the subshells need no `cd` (which would set OLDPWD)
@@ -266,7 +272,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
 
   /** The kind of launcher {@link JobRunner.warm} starts: the direct one when Python is there (most jobs of a pipeline are plain lists). */
   function warmKind(): Launcher['kind'] {
-    return python === undefined ? 'bash' : 'direct';
+    return python() === undefined ? 'bash' : 'direct';
   }
 
   /** Start idle launchers of {@link warmKind} in `cwd` until there are `count` of that kind (none after {@link JobRunner.close}). */
@@ -298,7 +304,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       return { exitCode: null, signal: null, timedOut: false, aborted: false, error: 'the command contains a NUL byte' };
     }
     const fork = jobMode(spec.command, bashEnv) === 'fork';
-    const direct = python !== undefined && fork ? directCommands(spec.command, findProgram) : null;
+    const direct = python() !== undefined && fork ? directCommands(spec.command, findProgram) : null;
     const kind = direct === null ? 'bash' : 'direct';
     let l: Launcher;
     try {
@@ -345,7 +351,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
           running.delete(pgid);
         }
         if (pgid === undefined && l.kind === 'direct') {
-          python = undefined; // no usable Python: this job and all others go to bash
+          found = undefined; // no usable Python: this job and all others go to bash
           return await run(spec, control);
         }
         if (pgid === undefined) return { exitCode: null, signal: null, timedOut, aborted, error: 'the bash launcher exited before starting it' };

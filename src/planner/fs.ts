@@ -48,35 +48,41 @@ export function statPath(absPath: string): PathStat | undefined {
 }
 
 /**
- * When a memoizing {@link StatOf} reads a file's stamp: `now`, with the
- * `stat` that finds the file; `when-read`, by a second `stat` the first time
- * `mtimeNs` or `size` is read. `wf run -n` uses `when-read` on a tree with
- * no run history: a dry run of a clean tree reads no source's stamp, and a
- * `bigint` stat (a `BigIntStats` of `bigint` fields, the stamp turned to
- * text) costs more than a plain one: 230–271 against 177–190 ms for the
- * 20,000 source checks at N=20,000 (docs/performance.md). A run that records
- * stamps must read them `now`, before its jobs run.
- */
-export type StampTiming = 'now' | 'when-read';
-
-/**
  * A {@link StatOf} for paths under `root` (absolute) that keeps every answer
  * in `memo` (root-relative path → stats, undefined = missing), so that whoever
- * holds `memo` afterwards (the executor's stamp cache) stats nothing twice
- * (with `stamps: 'when-read'`, a file whose stamp is read is stat'ed twice).
+ * holds `memo` afterwards (the executor's stamp cache) stats nothing twice.
+ * Each stamp is read with the `stat` that finds the file: a run that records
+ * stamps must read them before its jobs run.
  */
-export function memoizedStat(root: string, memo: Map<string, PathStat | undefined>, stamps: StampTiming = 'now'): StatOf {
+export function memoizedStat(root: string, memo: Map<string, PathStat | undefined>): StatOf {
   const prefix = root.endsWith('/') ? root : `${root}/`;
-  const stat = stamps === 'now' ? statPath : statLater;
   return (rel) => {
     if (memo.has(rel)) return memo.get(rel);
-    const st = stat(prefix + rel);
+    const st = statPath(prefix + rel);
     memo.set(rel, st);
     return st;
   };
 }
 
-/** A {@link PathStat} whose stamp is read when first asked: the `stamps: 'when-read'` of {@link memoizedStat}. */
+/**
+ * A {@link StatOf} for paths under `root` (absolute) that keeps nothing and
+ * reads a file's stamp only when asked: a plain stat tells file or not, and
+ * the first read of `mtimeNs` or `size` takes one `bigint` stat. `wf run -n`
+ * uses it on a tree with no run history, where planning asks only whether
+ * each candidate source is a file: a dry run of a clean tree reads no
+ * source's stamp, and whoever later needs one (the executor's stamp cache)
+ * stats the file itself. A plain stat costs less than a `bigint` one (a
+ * `BigIntStats` of `bigint` fields, the stamp turned to text), and keeping
+ * 20,000 answers costs the garbage collector more than the stats (each kept
+ * answer is copied as the heap grows): the 20,000 source checks at N=20,000
+ * take 108–116 ms against 119–146 ms when memoized (docs/performance.md).
+ */
+export function laterStat(root: string): StatOf {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return (rel) => statLater(prefix + rel);
+}
+
+/** A {@link PathStat} whose stamp is read when first asked: the answers of {@link laterStat}. */
 class LaterStamp implements PathStat {
   readonly #absPath: string;
   /** From the first (plain) stat: what the stamp falls back to if the file is gone when it is read. */
@@ -123,7 +129,8 @@ function statLater(absPath: string): PathStat | undefined {
  * Memoizes globs and existence checks for its lifetime: create one per plan.
  * A file found by a glob counts as existing without another stat.
  * `statOf` (default: {@link statPath}, unmemoized) lets a caller share its
- * own stat memo ({@link memoizedStat}) with the globs' candidate checks.
+ * own stat memo ({@link memoizedStat}) with the globs' candidate checks, or
+ * check candidates without reading stamps ({@link laterStat}).
  */
 export function createNodeFileSystem(root: string, statOf: StatOf = (rel) => statPath(join(root, rel))): FileSystem {
   const globs = new Map<string, Promise<readonly string[]>>();
