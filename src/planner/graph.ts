@@ -66,7 +66,9 @@ export function ruleGraph(state: PlanState): Graph {
  * deps; ties go to the lower rule declaration index, then the smaller id
  * (plain `<`). `deps[j]` lists the job indices job `j` depends on (all
  * within `nodes`). Returns the order, and the jobs left over on a cycle.
- * O(n log n): ranks are computed by one sort, the heap compares integers.
+ * O(n log n): ranks are computed by one sort, the heap compares integers;
+ * when every dep already ranks before its job, the ranks are the order and
+ * no heap is built.
  */
 export function topologicalJobOrder(
   nodes: readonly number[],
@@ -88,6 +90,10 @@ export function topologicalJobOrder(
   });
   const rank = new Int32Array(total);
   for (let i = 0; i < sorted.length; i += 1) rank[sorted[i]!] = i;
+  // Rules declared producers first (the usual case): every dep ranks before its job, so the rank
+  // order is already the order the heap below would give (the lowest-ranked job left is always
+  // ready), and one pass over the edges replaces the heap.
+  if (ranksFollowDeps(nodes, deps, rank)) return { order: sorted, cyclic: [] };
   // Dependents in compressed-sparse-row form.
   const indegree = new Int32Array(total);
   const outCount = new Int32Array(total + 1);
@@ -123,6 +129,18 @@ export function topologicalJobOrder(
   order.length = placed;
   const cyclic = placed === nodes.length ? [] : nodes.filter((j) => indegree[j]! > 0);
   return { order, cyclic };
+}
+
+/** True when every dep of every job in `nodes` has a lower `rank` than the job (then no job is on a cycle). */
+function ranksFollowDeps(nodes: readonly number[], deps: readonly (readonly number[] | undefined)[], rank: Int32Array): boolean {
+  for (let i = 0; i < nodes.length; i += 1) {
+    const j = nodes[i]!;
+    const ds = deps[j];
+    if (ds === undefined) continue;
+    const r = rank[j]!;
+    for (let k = 0; k < ds.length; k += 1) if (rank[ds[k]!]! >= r) return false;
+  }
+  return true;
 }
 
 /**
