@@ -255,14 +255,22 @@ async function schedule(
         free -= need;
         const ctrl = new AbortController();
         running.set(i, ctrl);
-        runJob(plan.jobs[i]!, ctx, ctrl.signal).then(
+        // The slot is free once the job has succeeded, before it is recorded (its dependents wait for the record).
+        let held = true;
+        const release = (): void => {
+          if (!held) return;
+          held = false;
+          free += need;
+          wake?.();
+        };
+        runJob(plan.jobs[i]!, ctx, ctrl.signal, release).then(
           (result) => {
-            free += need;
+            release();
             finished.push({ i, result });
             wake?.();
           },
           (err: unknown) => {
-            free += need;
+            release();
             finished.push({ i, result: { kind: 'failed', code: 'WF3001', reason: `internal error: ${String(err)}` } });
             wake?.();
           },

@@ -121,8 +121,14 @@ function describeFailure(job: Job, o: JobOutcome): { code: DiagnosticCode; reaso
 /**
  * Run `job` until it succeeds, fails `1 + job.retries` times, or `signal`
  * aborts. Never rejects for job failures (only for I/O errors on state).
+ *
+ * `release` is called once the job has succeeded (its process has ended and
+ * every declared output is there) and before its outputs are hashed and its
+ * record is built: from then on the job holds no core slot, and the
+ * scheduler may start another ready job while this one is recorded. Its
+ * dependents still wait for the promise. Not called on any other path.
  */
-export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Promise<JobResult> {
+export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal, release?: () => void): Promise<JobResult> {
   const { store, stamps, emit } = ctx;
   let maxAttempts = 1 + Math.max(0, job.retries);
   // A node failure or preemption says nothing about the job: up to 3 extra attempts that do not use up `retries`.
@@ -161,6 +167,7 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal): Pr
     if (outcome.exitCode === 0 && !outcome.timedOut) {
       const missing = verifyOutputs(job, stamps);
       if (missing.length === 0) {
+        release?.();
         const metrics = job.metricsPath !== undefined ? readMetrics(job, stamps.abs(job.metricsPath)) : undefined;
         if (metrics?.warning) emit({ kind: 'warning', diagnostic: metrics.warning });
         const rec = await buildDoneRecord(job, stamps, Date.now(), durationMs, previous);

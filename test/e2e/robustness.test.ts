@@ -11,6 +11,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exists, mtimeMs, read, tempDir, WF, wf, writeFiles } from '../helpers/cli.js';
 
+/** Poll the run database (read-only, beside the running wf) until `job`'s current status is `status`. */
+async function waitForStatus(dbPath: string, job: string, status: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const db = new Database(dbPath, { readonly: true });
+    const row = db.prepare('SELECT status FROM current_jobs WHERE job = ?').get(job) as { status: string } | undefined;
+    db.close();
+    if (row?.status === status) return;
+    if (Date.now() > deadline) throw new Error(`${job} still ${row?.status ?? 'unrecorded'} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Resolve once `path` exists (polling the file system every 20 ms, up to `ms`). */
 async function waitForFile(path: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -161,9 +174,12 @@ rule r L1 {
       'in/3.txt': '3',
       'in/9.txt': '9',
     });
-    // -j 1: jobs run in plan order, so 1, 2 and 3 have finished when 9 starts.
+    // -j 1: jobs run in plan order, so 1, 2 and 3 have finished when 9 starts. A finished job's
+    // record is committed with the next job's start or within the batch interval (50 ms) while
+    // 9 runs; 3's record may be the one still in flight when 9 starts, so wait for it.
     const run = execa('node', [WF, 'run', '-j', '1'], { cwd: dir, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
     await waitForFile(join(dir, 'started9'));
+    await waitForStatus(join(dir, '.wf/wf.db'), 'r[x=3]', 'done');
     run.kill('SIGKILL');
     await run;
     const db = new Database(join(dir, '.wf/wf.db'), { readonly: true });

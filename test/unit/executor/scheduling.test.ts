@@ -29,6 +29,28 @@ describe('scheduler', () => {
     expect(runner.started).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
+  it('starts the next job in a slot once a job has succeeded, and its dependents only after its record', async () => {
+    const root = tmp();
+    const plan = makePlan(root, [
+      job({ rule: 'a', outputs: ['a'] }),
+      job({ rule: 'b', outputs: ['b'] }),
+      job({ rule: 'c', inputs: ['a'], outputs: ['c'] }),
+    ]);
+    const timeline: string[] = [];
+    const fake = new FakeJobRunner(plan);
+    const runner = { run: (spec: Parameters<FakeJobRunner['run']>[0], control: Parameters<FakeJobRunner['run']>[1]) => (timeline.push(`run ${spec.id}`), fake.run(spec, control)) };
+    const store = createMemoryStateStore();
+    const record = (r: { t: string; id: string }): void => void timeline.push(`${r.t} ${r.id}`);
+    const watched = { ...store, append: (r: Parameters<typeof store.append>[0]) => (record(r), store.append(r)), appendSoon: (r: Parameters<typeof store.append>[0]) => (record(r), store.appendSoon(r)) };
+    const summary = await execute(plan, options(root, { jobs: 1 }), { runner, store: watched }, () => {});
+    expect(summary.succeeded).toEqual(['a', 'b', 'c']);
+    expect(fake.maxInFlightCores).toBe(1);
+    // b takes a's slot before a's record is built; c, which reads a's output, waits for that record.
+    expect(timeline.indexOf('run b')).toBeLessThan(timeline.indexOf('done a'));
+    expect(timeline.indexOf('done a')).toBeLessThan(timeline.indexOf('run c'));
+    expect(timeline.indexOf('started c')).toBeGreaterThan(timeline.indexOf('done a'));
+  });
+
   it('starts as many jobs as fit at once', async () => {
     const root = tmp();
     const plan = makePlan(root, [1, 2, 3, 4].map((k) => job({ rule: 'r', wildcards: { k: String(k) }, outputs: [`o${k}`] })));
