@@ -167,10 +167,12 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal, rel
     if (outcome.exitCode === 0 && !outcome.timedOut) {
       const missing = verifyOutputs(job, stamps);
       if (missing.length === 0) {
+        // The job ended now: its record says so, though it is built after the slot went to another job.
+        const endTime = Date.now();
         release?.();
         const metrics = job.metricsPath !== undefined ? readMetrics(job, stamps.abs(job.metricsPath)) : undefined;
         if (metrics?.warning) emit({ kind: 'warning', diagnostic: metrics.warning });
-        const rec = await buildDoneRecord(job, stamps, Date.now(), durationMs, previous);
+        const rec = await buildDoneRecord(job, stamps, endTime, durationMs, previous);
         store.appendSoon(metrics?.values ? { ...rec, metrics: metrics.values } : rec);
         protectOutputs(job, stamps);
         emit({ kind: 'job-succeeded', id: job.id, durationMs, attempts: attempt });

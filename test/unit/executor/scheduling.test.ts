@@ -40,7 +40,8 @@ describe('scheduler', () => {
     const fake = new FakeJobRunner(plan);
     const runner = { run: (spec: Parameters<FakeJobRunner['run']>[0], control: Parameters<FakeJobRunner['run']>[1]) => (timeline.push(`run ${spec.id}`), fake.run(spec, control)) };
     const store = createMemoryStateStore();
-    const record = (r: { t: string; id: string }): void => void timeline.push(`${r.t} ${r.id}`);
+    const records: { t: string; id: string; at?: number; endTime?: number }[] = [];
+    const record = (r: { t: string; id: string }): void => void (timeline.push(`${r.t} ${r.id}`), records.push(r));
     const watched = { ...store, append: (r: Parameters<typeof store.append>[0]) => (record(r), store.append(r)), appendSoon: (r: Parameters<typeof store.append>[0]) => (record(r), store.appendSoon(r)) };
     const summary = await execute(plan, options(root, { jobs: 1 }), { runner, store: watched }, () => {});
     expect(summary.succeeded).toEqual(['a', 'b', 'c']);
@@ -49,6 +50,10 @@ describe('scheduler', () => {
     expect(timeline.indexOf('run b')).toBeLessThan(timeline.indexOf('done a'));
     expect(timeline.indexOf('done a')).toBeLessThan(timeline.indexOf('run c'));
     expect(timeline.indexOf('started c')).toBeGreaterThan(timeline.indexOf('done a'));
+    // a's record gives the time its process ended, not the time it was built: no later than b's start.
+    const doneA = records.find((r) => r.t === 'done' && r.id === 'a')!;
+    const startedB = records.find((r) => r.t === 'started' && r.id === 'b')!;
+    expect(doneA.endTime).toBeLessThanOrEqual(startedB.at!);
   });
 
   it('starts as many jobs as fit at once', async () => {
