@@ -42,10 +42,18 @@
  * identity ({@link jobMode}).
  *
  * Protocol (stdin, one JSON line per job): `{"log", "append", "header",
- * "commands"}` where each command is `{"words", "redirections",
+ * "commands", "after"?}` where each command is `{"words", "redirections",
  * "connector", "line", "inPlace"}` ({@link DirectCommand}). Replies on
  * stdout as the bash launcher's: `S PGID` once the first program runs, then
  * `E STATUS LEFT`.
+ *
+ * **Queued jobs** (`after`, a list of paths): wf may send the next job
+ * while one runs; the launcher reads it when the running one has ended and
+ * starts it at once if that job ended with status 0, left no process of
+ * its group behind, and every path of `after` (its declared outputs)
+ * exists, and wf has not sent SIGUSR2 (the run is stopping). Otherwise it
+ * replies `N` and starts nothing: wf runs the job later, or not at all. A
+ * trivial job then starts with no round trip through wf.
  */
 import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -139,9 +147,13 @@ export function findPython(env: Readonly<Record<string, string | undefined>>): s
   return undefined;
 }
 
-/** One direct job as a line of the launcher's protocol. */
-export function directFrame(logFile: string, append: boolean, header: string, commands: readonly DirectCommand[]): string {
-  return `${JSON.stringify({ log: logFile, append, header, commands })}\n`;
+/**
+ * One direct job as a line of the launcher's protocol. `after`: the job is
+ * queued behind the one the launcher is running, and starts only if that
+ * one ended with status 0, left no process behind, and these paths exist.
+ */
+export function directFrame(logFile: string, append: boolean, header: string, commands: readonly DirectCommand[], after?: readonly string[]): string {
+  return `${JSON.stringify(after === undefined ? { log: logFile, append, header, commands } : { log: logFile, append, header, commands, after })}\n`;
 }
 
 /**
@@ -216,6 +228,13 @@ def on_stop(signum, frame):
     stop = True
 
 signal.signal(signal.SIGUSR1, on_stop)
+hold = False
+
+def on_hold(signum, frame):
+    global hold
+    hold = True
+
+signal.signal(signal.SIGUSR2, on_hold)
 
 class Job:
     def __init__(self, log):
@@ -300,9 +319,16 @@ class Job:
             i = end
         return status
 
+last_ok = False  # the last job ended with status 0 and left no process behind
 for frame in sys.stdin.buffer:
     stop = False
     job = json.loads(frame)
+    after = job.get('after')
+    if after is not None and (hold or not last_ok or not all(os.path.exists(p) for p in after)):
+        last_ok = False
+        write(1, b'N\n')
+        continue
+    last_ok = False
     flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (os.O_APPEND if job['append'] else os.O_TRUNC)
     try:
         j = Job(high(os.open(job['log'].encode(), flags, 0o666)))
@@ -329,5 +355,6 @@ for frame in sys.stdin.buffer:
         except OSError:
             left = 1
     os.close(j.log)
+    last_ok = status == 0 and left == 0
     write(1, b'E %d %d\n' % (status, left))
 `;

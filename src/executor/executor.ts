@@ -4,6 +4,13 @@
  * jobs in plan order as their dependencies finish, within `-j` core slots;
  * handles failure (stop or keep going), temp cleanup and interruption.
  * Never prints and never decides exit codes.
+ *
+ * Between a job's end and the next start nothing should wait on wf: the
+ * next ready jobs have their `started` rows committed ahead
+ * ({@link StateStore.reserve}) and their directories made in the
+ * background, and when no slot is free the next one is queued behind a
+ * running job ({@link JobRunner.queue}), to start the moment that job has
+ * succeeded.
  */
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JobId, RelPath } from '../ir/ids.js';
@@ -11,12 +18,20 @@ import type { Plan } from '../ir/plan.js';
 import type { ExecEvent, FailedJob, JobReasons, LevelCount, RunSummary } from './events.js';
 import { decide, type RerunTrigger } from './freshness.js';
 import type { JobRunner } from './job-runner.js';
-import { removePath } from './outputs.js';
+import { makeOutputDirsSoon, removePath } from './outputs.js';
 import { indexPlan, type PlanIndex } from './plan-index.js';
 import { buildDoneRecord, runJob, type JobContext, type JobResult } from './run-job.js';
 import { MinHeap } from '../util/min-heap.js';
 import { StampCache, type KnownHash, type Stamp } from './stamps.js';
 import type { FileEntry, StateStore } from './state-store.js';
+
+/**
+ * How many ready jobs at most have their `started` row committed ahead
+ * ({@link StateStore.reserve}); only those can be queued behind a running
+ * job. A live monitor shows them as started until they start, and a crash
+ * leaves them cut off (rerun), so it stays small.
+ */
+const RESERVE_AHEAD = 8;
 
 /** Options of {@link execute}; the CLI validates and fills them. */
 export interface ExecOptions {
@@ -214,6 +229,19 @@ async function schedule(
     }
   });
 
+  // Ready jobs whose `started` row is committed ahead (StateStore.reserve): topped up to RESERVE_AHEAD
+  // when half are used, so one commit serves several starts and none waits between a job's end and the next start.
+  const reserved = new Uint8Array(n);
+  let reservedLeft = 0;
+  const topUpReservations = (): void => {
+    if (stopping || reservedLeft > RESERVE_AHEAD / 2) return;
+    const picked = ready.smallest(RESERVE_AHEAD).filter((i) => !reserved[i]);
+    if (picked.length === 0) return;
+    for (const i of picked) reserved[i] = 1;
+    reservedLeft += picked.length;
+    store.reserve(picked.map((i) => plan.jobs[i]!.id));
+    for (const i of picked) makeOutputDirsSoon(plan.jobs[i]!, stamps);
+  };
   const succeeded: JobId[] = [];
   const failed: FailedJob[] = [];
   const skipped: JobId[] = [];
@@ -224,8 +252,12 @@ async function schedule(
   let free = slots;
   let stopping = false;
   const signal = options.signal;
-  const onAbort = (): void => {
+  const stop = (): void => {
     stopping = true;
+    ctx.runner.hold?.();
+  };
+  const onAbort = (): void => {
+    stop();
     for (const c of running.values()) c.abort();
   };
   if (signal?.aborted) stopping = true;
@@ -245,38 +277,58 @@ async function schedule(
     }
   };
 
+  /** Start job `i` in `need` core slots, or (`queued`) queue it behind a running job: it takes its slots when it starts. */
+  const launch = (i: number, need: number, queued: boolean): void => {
+    if (!queued) free -= need;
+    const ctrl = new AbortController();
+    running.set(i, ctrl);
+    // The slot is free once the job has succeeded, before it is recorded (its dependents wait for the record).
+    let held = !queued;
+    const take = (): void => {
+      if (held) return;
+      held = true;
+      free -= need;
+    };
+    const release = (): void => {
+      if (!held) return;
+      held = false;
+      free += need;
+      wake?.();
+    };
+    runJob(plan.jobs[i]!, ctx, ctrl.signal, release, queued ? take : undefined).then(
+      (result) => {
+        release();
+        finished.push({ i, result });
+        wake?.();
+      },
+      (err: unknown) => {
+        release();
+        finished.push({ i, result: { kind: 'failed', code: 'WF3001', reason: `internal error: ${String(err)}` } });
+        wake?.();
+      },
+    );
+  };
+
   try {
     for (;;) {
       while (!stopping && ready.size > 0) {
         const i = ready.peek();
         const need = Math.min(Math.max(1, plan.jobs[i]!.cores), slots);
-        if (need > free) break; // strict plan order: a wide job is not starved by narrow ones
-        ready.pop();
-        free -= need;
-        const ctrl = new AbortController();
-        running.set(i, ctrl);
-        // The slot is free once the job has succeeded, before it is recorded (its dependents wait for the record).
-        let held = true;
-        const release = (): void => {
-          if (!held) return;
-          held = false;
-          free += need;
-          wake?.();
-        };
-        runJob(plan.jobs[i]!, ctx, ctrl.signal, release).then(
-          (result) => {
-            release();
-            finished.push({ i, result });
-            wake?.();
-          },
-          (err: unknown) => {
-            release();
-            finished.push({ i, result: { kind: 'failed', code: 'WF3001', reason: `internal error: ${String(err)}` } });
-            wake?.();
-          },
-        );
+        if (need <= free) {
+          ready.pop();
+          if (reserved[i]) reservedLeft--;
+          launch(i, need, false);
+        } else if (need === 1 && reserved[i] && ctx.runner.canQueue?.(plan.jobs[i]!.command, options.root)) {
+          // Queued behind a running job: it starts when that one has succeeded, with no round trip through wf.
+          ready.pop();
+          reservedLeft--;
+          launch(i, need, true);
+        } else {
+          break; // strict plan order: a wide job is not starved by narrow ones
+        }
       }
       if (running.size === 0) break;
+      topUpReservations();
       if (finished.length === 0) await new Promise<void>((r) => (wake = r));
       wake = undefined;
       for (const { i, result } of finished.splice(0)) {
@@ -296,10 +348,15 @@ async function schedule(
               emit({ kind: 'temp-removed', path, producer: plan.jobs[index.producer.get(path)!]!.id });
             }
           }
+        } else if (result.kind === 'not-started') {
+          // A queued job whose predecessor did not succeed: ready again, its reservation standing.
+          done[i] = 0;
+          ready.push(i);
+          reservedLeft++;
         } else if (result.kind === 'failed') {
           failed.push({ id: job.id, code: result.code, reason: result.reason, logPath: job.logPath });
           skipDependents(i);
-          if (!options.keepGoing) stopping = true;
+          if (!options.keepGoing) stop();
         } else {
           interruptedJobs.push(job.id);
         }
@@ -307,6 +364,7 @@ async function schedule(
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    store.dropReservations();
     store.flush();
   }
   const interrupted = signal?.aborted ?? false;

@@ -31,6 +31,8 @@ export interface JobSpec {
   readonly memBytes?: number;
   /** Cluster options of the rule (`slurm { … }`, wf extension); the runner merges command-line defaults under them. */
   readonly slurm?: SlurmJobOptions;
+  /** The job's declared outputs, absolute: a job {@link JobRunner.queue}d behind this one starts only if they all exist. */
+  readonly outputs?: readonly string[];
 }
 
 /** Per-rule SLURM options (`slurm { partition = "…", account = "…", qos = "…", extra = "…" }`). */
@@ -50,6 +52,13 @@ export interface RunControl {
   readonly onSpawn?: (pgid: number) => void;
   /** Called once a cluster runner's job was accepted, with the scheduler's job id (`123` or `123_4`), for crash recovery. */
   readonly onSubmit?: (clusterJobId: string) => void;
+  /**
+   * A {@link JobRunner.queue}d attempt: called once the job ahead of it has
+   * ended (before that job's outcome is delivered). From then on the
+   * attempt holds that job's core slot: it starts at once
+   * ({@link onSpawn}) or not at all (`notStarted`).
+   */
+  readonly onTurn?: () => void;
 }
 
 /**
@@ -68,11 +77,28 @@ export interface JobOutcome {
   readonly reason?: string;
   /** The failure says nothing about the job (node failure, preemption): retried without using up `retries`. */
   readonly transient?: boolean;
+  /** A {@link JobRunner.queue}d attempt that never started (the job ahead of it did not succeed, or the runner was told to {@link JobRunner.hold}): nothing ran. */
+  readonly notStarted?: boolean;
 }
 
 /** Runs job attempts. `run` never rejects: failures come back as a {@link JobOutcome}. */
 export interface JobRunner {
   run(spec: JobSpec, control: RunControl): Promise<JobOutcome>;
+  /**
+   * Queue an attempt behind a running job, to start the moment that job
+   * ends with status 0, leaving no process behind, and with all its
+   * {@link JobSpec.outputs} there: no round trip through wf between the two
+   * (a trivial job's start costs about as much as the job). The queued job
+   * holds no core until {@link RunControl.onTurn} says the job ahead of it
+   * ended; it never starts while that job runs. Returns undefined when no running
+   * job can take one now (the caller runs it later with {@link run}); the
+   * outcome has `notStarted` when it did not start. Optional.
+   */
+  queue?(spec: JobSpec, control: RunControl): Promise<JobOutcome> | undefined;
+  /** True when {@link queue} would take a job that runs `command` in `cwd` now (no side effects). */
+  canQueue?(command: string, cwd: string): boolean;
+  /** Start no queued attempt from now on (the run is stopping): each ends `notStarted` unless it has started already. */
+  hold?(): void;
   /** Get ready for `count` jobs in `cwd` ahead of the first one (start helper processes); optional. */
   warm?(cwd: string, count: number): void;
   /** Kill every running process group at once (a second Ctrl-C), skipping the grace period. */

@@ -46,6 +46,13 @@
  * `E STATUS LEFT` when it has exited: bash's `$?` (128+N when killed by
  * signal N), and LEFT = 1 when other processes of its group are still
  * alive (background children), else 0.
+ *
+ * Queued jobs ({@link JobRunner.queue}): while a direct launcher runs a
+ * job, wf may send it the next direct job, which the launcher starts when
+ * the running one has succeeded (or refuses with `N`; direct-launcher.ts).
+ * The queued job takes the running job's core slot as soon as wf reads that
+ * job's `E` line ({@link RunControl.onTurn}), so the jobs running never
+ * outnumber `-j`. The bash launcher takes no queued jobs.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -123,8 +130,12 @@ export function jobMode(command: string, bashEnv: boolean): 'fork' | 'exec' {
   return bashEnv || SHELL_IDENTITY.test(command) ? 'exec' : 'fork';
 }
 
-/** A reply line of a launcher. */
-type Reply = { readonly kind: 'S' | 'E'; readonly value: number; readonly groupLeft: boolean };
+/**
+ * A reply line of a launcher: `S PGID`, `E STATUS LEFT`, or `N` (a queued
+ * job that did not start: direct launcher only); `T` is not sent by a
+ * launcher: the runner tells a queued job that the job ahead of it ended.
+ */
+type Reply = { readonly kind: 'S' | 'E' | 'N' | 'T'; readonly value: number; readonly groupLeft: boolean };
 
 /** One launcher process and the reply handler of the job it is running. */
 interface Launcher {
@@ -134,12 +145,22 @@ interface Launcher {
   readonly cwd: string;
   /** Tell it that the job's group is being terminated (the direct launcher then starts no more programs). */
   readonly stop: () => void;
+  /** Tell the direct launcher to start no queued job from now on (SIGUSR2). */
+  readonly hold: () => void;
   readonly stdin: Writable;
   readonly stdout: Readable;
   readonly unref: () => void;
   readonly ref: () => void;
-  /** Set while a job runs; receives its replies, or `null` when the launcher died. */
-  onReply?: (r: Reply | null) => void;
+  /**
+   * The reply handlers of the jobs sent to it, oldest first (a running job,
+   * then at most one queued behind it): `S` goes to the first, `E` and `N`
+   * end it; each gets `null` when the launcher died. Empty: idle.
+   */
+  readonly waiting: ((r: Reply | null) => void)[];
+  /** The last job sent can have one queued behind it ({@link JobRunner.queue}): its outputs, absolute. */
+  aheadOutputs: readonly string[] | undefined;
+  /** In the idle list. */
+  isIdle: boolean;
   dead: boolean;
 }
 
@@ -171,6 +192,8 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   /** Launchers {@link JobRunner.warm} asked for beyond the first, started after the first job is handed over. */
   let warmLater: { readonly cwd: string; readonly count: number } | undefined;
   let closed = false;
+  /** {@link JobRunner.hold} was called: nothing more is queued. */
+  let held = false;
   const jobEnv = options.env ? { ...process.env, ...options.env } : process.env;
   const bashEnv = Boolean(jobEnv.BASH_ENV);
   const findProgram = programLookup(jobEnv);
@@ -201,8 +224,14 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       stop: () => {
         if (kind === 'direct') child.kill('SIGUSR1');
       },
+      hold: () => {
+        if (kind === 'direct') child.kill('SIGUSR2');
+      },
       stdin: child.stdin!,
       stdout: child.stdout!,
+      waiting: [],
+      aheadOutputs: undefined,
+      isIdle: false,
       dead: false,
       unref: () => {
         child.unref();
@@ -224,9 +253,12 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
         const line = partial.slice(0, nl);
         partial = partial.slice(nl + 1);
         const kind = line[0];
-        if (kind === 'S' || kind === 'E') {
+        if (kind === 'S' || kind === 'E' || kind === 'N') {
           const [value, left] = line.slice(2).split(' ');
-          l.onReply?.({ kind, value: Number(value), groupLeft: left === '1' });
+          const handler = kind === 'S' ? l.waiting[0] : l.waiting.shift();
+          // A job queued behind one that ended takes its turn (and its core slot) before that job's outcome is delivered.
+          if (kind !== 'S') l.waiting[0]?.({ kind: 'T', value: 0, groupLeft: false });
+          handler?.({ kind, value: Number(value), groupLeft: left === '1' });
         }
       }
     });
@@ -234,7 +266,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       if (l.dead) return;
       l.dead = true;
       all.delete(l);
-      l.onReply?.(null);
+      for (const handler of l.waiting.splice(0)) handler(null);
     };
     l.stdin.on('error', died);
     child.on('error', died); // bash could not be started
@@ -246,18 +278,30 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   /**
    * Send one job to a launcher: the direct launcher gets `direct` (the
    * job's commands), the bash launcher the command text, to be forked or
-   * exec'd as `fork` says ({@link jobMode}). Resolves with the job's exit
-   * reply, or null when the launcher died.
+   * exec'd as `fork` says ({@link jobMode}). `after`: the outputs of the job
+   * ahead of it, for a job queued behind a running one (direct launcher
+   * only). Resolves with the job's exit reply, an `N` reply (a queued job
+   * that did not start), or null when the launcher died.
    */
-  function launch(l: Launcher, spec: JobSpec, direct: readonly DirectCommand[] | null, fork: boolean, onStart: (pgid: number) => void): Promise<Reply | null> {
+  function launch(
+    l: Launcher,
+    spec: JobSpec,
+    direct: readonly DirectCommand[] | null,
+    fork: boolean,
+    after: readonly string[] | undefined,
+    onStart: (pgid: number) => void,
+    onTurn: (() => void) | undefined,
+  ): Promise<Reply | null> {
     return new Promise((resolve) => {
-      l.onReply = (r) => {
+      l.waiting.push((r) => {
         if (r === null) resolve(null);
         else if (r.kind === 'S') onStart(r.value);
+        else if (r.kind === 'T') onTurn?.();
         else resolve(r);
-      };
+      });
+      l.aheadOutputs = direct !== null && (spec.cores ?? 1) <= 1 ? (spec.outputs ?? []) : undefined;
       if (direct !== null) {
-        l.stdin.write(directFrame(spec.logFile, !spec.logTruncate, spec.logHeader, direct));
+        l.stdin.write(directFrame(spec.logFile, !spec.logTruncate, spec.logHeader, direct, after));
       } else {
         const command = fork ? execLastInPlace(spec.command, findProgram) : spec.command;
         l.stdin.write(frame(`${fork ? 'f' : 'x'}${spec.logTruncate ? 'w' : 'a'}`, spec, command));
@@ -283,6 +327,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       for (; !closed && have < count; have += 1) {
         const l = startLauncher(cwd, kind);
         l.unref();
+        l.isIdle = true;
         idle.push(l);
       }
     } catch {
@@ -294,17 +339,38 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   function takeIdle(kind: Launcher['kind'], cwd: string): Launcher | undefined {
     for (let i = idle.length - 1; i >= 0; i -= 1) {
       const l = idle[i]!;
-      if (!l.dead && l.kind === kind && (kind === 'bash' || l.cwd === cwd)) return idle.splice(i, 1)[0];
+      if (!l.dead && l.kind === kind && (kind === 'bash' || l.cwd === cwd)) {
+        l.isIdle = false;
+        return idle.splice(i, 1)[0];
+      }
     }
     return undefined;
   }
 
-  async function run(spec: JobSpec, control: RunControl): Promise<JobOutcome> {
+  /** A job's text or paths with a NUL byte cannot be passed to a launcher: the outcome that says so. */
+  function nulByte(spec: JobSpec): JobOutcome | undefined {
     if (spec.command.includes('\0') || spec.logFile.includes('\0') || spec.cwd.includes('\0')) {
       return { exitCode: null, signal: null, timedOut: false, aborted: false, error: 'the command contains a NUL byte' };
     }
+    return undefined;
+  }
+
+  /** The commands of `command` when it can run in a direct launcher, else null. */
+  function directOf(command: string): DirectCommand[] | null {
+    return python() !== undefined && jobMode(command, bashEnv) === 'fork' ? directCommands(command, findProgram) : null;
+  }
+
+  /** A direct launcher in `cwd` running one job that can have one queued behind it. */
+  function queueHost(cwd: string): Launcher | undefined {
+    for (const l of all) if (l.kind === 'direct' && !l.dead && l.cwd === cwd && l.waiting.length === 1 && l.aheadOutputs !== undefined) return l;
+    return undefined;
+  }
+
+  async function run(spec: JobSpec, control: RunControl): Promise<JobOutcome> {
+    const bad = nulByte(spec);
+    if (bad) return bad;
     const fork = jobMode(spec.command, bashEnv) === 'fork';
-    const direct = python() !== undefined && fork ? directCommands(spec.command, findProgram) : null;
+    const direct = fork ? directOf(spec.command) : null;
     const kind = direct === null ? 'bash' : 'direct';
     let l: Launcher;
     try {
@@ -312,6 +378,37 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     } catch (e) {
       return { exitCode: null, signal: null, timedOut: false, aborted: false, error: `could not start bash: ${(e as Error).message}` };
     }
+    const outcome = await runOn(l, spec, control, direct, fork, undefined);
+    if (outcome === 'python-missing') {
+      found = undefined; // no usable Python: this job and all others go to bash
+      return run(spec, control);
+    }
+    return outcome;
+  }
+
+  function queue(spec: JobSpec, control: RunControl): Promise<JobOutcome> | undefined {
+    if (nulByte(spec) || (spec.cores ?? 1) > 1 || held) return undefined;
+    const direct = directOf(spec.command);
+    const l = direct === null ? undefined : queueHost(spec.cwd);
+    if (l === undefined) return undefined;
+    return runOn(l, spec, control, direct, true, l.aheadOutputs).then((o) =>
+      o === 'python-missing' ? { exitCode: null, signal: null, timedOut: false, aborted: false, notStarted: true } : o,
+    );
+  }
+
+  /**
+   * Run one job on launcher `l` (queued behind its running job when `after`
+   * is set). `'python-missing'`: a direct launcher died before its first
+   * job started (no usable Python 3.8+).
+   */
+  async function runOn(
+    l: Launcher,
+    spec: JobSpec,
+    control: RunControl,
+    direct: readonly DirectCommand[] | null,
+    fork: boolean,
+    after: readonly string[] | undefined,
+  ): Promise<JobOutcome | 'python-missing'> {
     l.ref();
     let pgid: number | undefined;
     let timedOut = false;
@@ -331,7 +428,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       terminate();
     };
     try {
-      const exit = await launch(l, spec, direct, fork, (id) => {
+      const exit = await launch(l, spec, direct, fork, after, (id) => {
         pgid = id;
         running.add(id);
         control.onSpawn?.(id);
@@ -343,17 +440,16 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
         }
         if (control.signal.aborted) onAbort();
         else control.signal.addEventListener('abort', onAbort, { once: true });
-      });
+      }, control.onTurn);
+      if (exit?.kind === 'N') return { exitCode: null, signal: null, timedOut: false, aborted: false, notStarted: true };
       if (exit === null) {
         // The launcher died under the job (e.g. the job killed its parent): leave nothing of the job running.
         if (pgid !== undefined) {
           killGroup(pgid, 'SIGKILL');
           running.delete(pgid);
         }
-        if (pgid === undefined && l.kind === 'direct') {
-          found = undefined; // no usable Python: this job and all others go to bash
-          return await run(spec, control);
-        }
+        if (pgid === undefined && after !== undefined) return { exitCode: null, signal: null, timedOut: false, aborted: false, notStarted: true };
+        if (pgid === undefined && l.kind === 'direct') return 'python-missing';
         if (pgid === undefined) return { exitCode: null, signal: null, timedOut, aborted, error: 'the bash launcher exited before starting it' };
         return { exitCode: null, signal: null, timedOut, aborted, reason: 'the bash launcher running it died (did the job kill its parent?); its process group was killed' };
       }
@@ -374,9 +470,9 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
       if (killTimer) clearTimeout(killTimer);
       if (timeoutTimer) clearTimeout(timeoutTimer);
       control.signal.removeEventListener('abort', onAbort);
-      l.onReply = undefined;
-      if (!l.dead) {
+      if (!l.dead && l.waiting.length === 0 && !l.isIdle) {
         l.unref();
+        l.isIdle = true;
         idle.push(l);
       }
     }
@@ -384,6 +480,12 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
 
   return {
     run,
+    queue,
+    canQueue: (command, cwd) => !held && queueHost(cwd) !== undefined && directOf(command) !== null,
+    hold(): void {
+      held = true;
+      for (const l of all) if (l.kind === 'direct' && l.waiting.length > 1) l.hold();
+    },
     warm(cwd: string, count: number): void {
       // One now; the others once the first job has been handed over, while it runs (a spawn blocks wf for
       // ~5-10 ms: a touch-one run's first job is often alone, and its dependents then start on warm launchers).

@@ -24,11 +24,28 @@ export function prepareOutputs(job: Job, stamps: StampCache, force: boolean): { 
   }
   // Before the job ran, the run's stamps know what exists: no syscall for outputs known missing.
   for (const path of job.outputPaths) if (stamps.stat(path) !== null) removePath(path, stamps);
-  const dirs = new Set<string>();
-  for (const path of job.outputPaths) dirs.add(dirname(stamps.abs(path)));
-  dirs.add(dirname(stamps.abs(job.logPath)));
-  for (const d of dirs) stamps.ensureDir(d);
+  makeOutputDirs(job, stamps);
   return {};
+}
+
+/** The directories of the job's outputs and log, absolute. */
+function outputDirs(job: Job, stamps: StampCache): string[] {
+  return [...job.outputPaths.map((p) => dirname(stamps.abs(p))), dirname(stamps.abs(job.logPath))];
+}
+
+/** Create the directories of the job's outputs and log (each once per run: {@link StampCache.ensureDir}). Throws on I/O errors. */
+function makeOutputDirs(job: Job, stamps: StampCache): void {
+  for (const d of outputDirs(job, stamps)) stamps.ensureDir(d);
+}
+
+/**
+ * Start creating the job's output and log directories off the event loop
+ * ({@link StampCache.makeDirSoon}), for a job about to start: creating a
+ * directory can take most of a millisecond, which would otherwise delay its
+ * start. {@link prepareOutputs} makes any that are not made yet itself.
+ */
+export function makeOutputDirsSoon(job: Job, stamps: StampCache): void {
+  for (const d of outputDirs(job, stamps)) stamps.makeDirSoon(d);
 }
 
 /** Remove every declared output that exists (never the log). Directories outputs are removed recursively. */

@@ -6,6 +6,7 @@
  * Emits job events; scheduling is `executor.ts`'s business.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Job } from '../ir/plan.js';
@@ -26,9 +27,14 @@ export interface JobContext {
   readonly emit: (e: ExecEvent) => void;
 }
 
-/** How a job ended. `failed` carries the code and reason of the last attempt. */
+/**
+ * How a job ended. `failed` carries the code and reason of the last
+ * attempt; `not-started`: a queued job that never started (see
+ * {@link runJob}'s `queued`), to be run again later.
+ */
 export type JobResult =
   | { readonly kind: 'succeeded' }
+  | { readonly kind: 'not-started' }
   | { readonly kind: 'failed'; readonly code: DiagnosticCode; readonly reason: string }
   | { readonly kind: 'interrupted' };
 
@@ -107,6 +113,7 @@ export function jobSpecOf(job: Job, root: string, absLog: string, attempt = 1, m
     cores: job.cores,
     ...(job.memBytes !== undefined ? { memBytes: job.memBytes } : {}),
     ...(job.slurm !== undefined ? { slurm: job.slurm } : {}),
+    outputs: job.outputPaths.map((p) => join(root, p)),
   };
 }
 
@@ -127,8 +134,16 @@ function describeFailure(job: Job, o: JobOutcome): { code: DiagnosticCode; reaso
  * record is built: from then on the job holds no core slot, and the
  * scheduler may start another ready job while this one is recorded. Its
  * dependents still wait for the promise. Not called on any other path.
+ *
+ * `queued`: the first attempt is queued behind a running job
+ * ({@link JobRunner.queue}); the job's `started` row must be committed
+ * already ({@link StateStore.reserve}), since the runner may start it at
+ * any time. `queued` is called when the job ahead of it has ended: from
+ * then on it holds a core slot. Its `started` record and event come when
+ * it starts. When it cannot be queued or does not start, the result is
+ * `not-started`: nothing ran, the reservation stands.
  */
-export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal, release?: () => void): Promise<JobResult> {
+export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal, release?: () => void, queued?: () => void): Promise<JobResult> {
   const { store, stamps, emit } = ctx;
   let maxAttempts = 1 + Math.max(0, job.retries);
   // A node failure or preemption says nothing about the job: up to 3 extra attempts that do not use up `retries`.
@@ -147,17 +162,26 @@ export async function runJob(job: Job, ctx: JobContext, signal: AbortSignal, rel
       store.append({ t: 'failed', id: job.id, code: last.code, exitCode: null, signal: null, reason: last.reason, logPath: job.logPath, endTime: Date.now() });
       break;
     }
-    store.append({ t: 'started', id: job.id, at: Date.now(), attempt });
-    emit({ kind: 'job-started', id: job.id, rule: job.rule, attempt, maxAttempts });
-    const t0 = performance.now();
-    const outcome = await ctx.runner.run(
-      jobSpecOf(job, ctx.root, absLog, attempt, maxAttempts),
-      {
-        signal,
-        onSpawn: (pgid) => store.appendSoon({ t: 'spawned', id: job.id, pgid, at: Date.now() }),
-        onSubmit: (clusterJobId) => store.append({ t: 'submitted', id: job.id, clusterJobId, at: Date.now() }),
+    const inQueue = queued !== undefined && attempt === 1;
+    const started = (): void => {
+      store.append({ t: 'started', id: job.id, at: Date.now(), attempt });
+      emit({ kind: 'job-started', id: job.id, rule: job.rule, attempt, maxAttempts });
+      t0 = performance.now();
+    };
+    let t0 = 0;
+    if (!inQueue) started();
+    const spec = jobSpecOf(job, ctx.root, absLog, attempt, maxAttempts);
+    const control = {
+      signal,
+      onSpawn: (pgid: number) => {
+        if (inQueue) started();
+        store.appendSoon({ t: 'spawned', id: job.id, pgid, at: Date.now() });
       },
-    );
+      ...(inQueue ? { onTurn: queued } : {}),
+      onSubmit: (clusterJobId: string) => store.append({ t: 'submitted', id: job.id, clusterJobId, at: Date.now() }),
+    };
+    const outcome = await (inQueue ? ctx.runner.queue?.(spec, control) : ctx.runner.run(spec, control));
+    if (outcome === undefined || outcome.notStarted) return { kind: 'not-started' };
     const durationMs = Math.round(performance.now() - t0);
     if (outcome.aborted || (signal.aborted && outcome.exitCode !== 0)) {
       removeOutputs(job, stamps);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asContentHash, type ContentHash, type RelPath } from '../ir/ids.js';
 
@@ -69,7 +70,10 @@ export class StampCache {
   readonly #stamps = new Map<string, Stamp | null>();
   readonly #hashes = new Map<string, KnownHash>();
   readonly #pending = new Map<string, Promise<ContentHash>>();
+  /** Directories this run made (or found). */
   readonly #dirs = new Set<string>();
+  /** Directories being made in the background ({@link makeDirSoon}). */
+  readonly #making = new Map<string, Promise<void>>();
   readonly #recorded: ((path: string) => KnownHash | undefined) | undefined;
   /** Stamps known before the run (taken while planning): undefined = not known. */
   readonly #prior: ((path: string) => Stamp | null | undefined) | undefined;
@@ -159,6 +163,25 @@ export class StampCache {
     if (this.#dirs.has(absDir)) return;
     mkdirSync(absDir, { recursive: true });
     this.#dirs.add(absDir);
+  }
+
+  /**
+   * Start creating directory `absDir` (recursive) in the background unless
+   * it was made or is being made; once made, {@link ensureDir} skips it. A
+   * failure is left to {@link ensureDir}, which tries again and reports it
+   * (so does a call made before the background one is over: creating a
+   * directory twice is harmless).
+   */
+  makeDirSoon(absDir: string): void {
+    if (this.#dirs.has(absDir) || this.#making.has(absDir)) return;
+    const done = (): void => void this.#making.delete(absDir);
+    this.#making.set(
+      absDir,
+      mkdir(absDir, { recursive: true }).then(() => {
+        this.#dirs.add(absDir);
+        done();
+      }, done),
+    );
   }
 
   /** Record that `path` no longer exists (the executor removed it). */

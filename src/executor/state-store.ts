@@ -82,6 +82,24 @@ export interface StateStore {
   appendSoon(record: StateRecord): void;
   /** Record several events in one transaction (adopting up-to-date jobs). */
   appendAll(records: readonly StateRecord[]): void;
+  /**
+   * Commit now a `started` record (attempt 1) for each of `ids`, jobs that
+   * are ready and will start soon (the next commit's other records go with
+   * it), so that a job's own start needs no commit: its `started`
+   * {@link append} then only queues the real start time for the next
+   * commit. The reserved row is durable before the job's process can be
+   * launched, as every `started` row is. Any other record of a reserved job
+   * undoes its reservation first. Reservations are invisible to {@link get}.
+   * Jobs already reserved or running are skipped.
+   */
+  reserve(ids: readonly JobId[]): void;
+  /**
+   * Undo the reservations of jobs that did not start (end of run): their
+   * rows are deleted and their previous record is their last again. After a
+   * crash they stay: such a job counts as cut off and reruns, which it was
+   * going to do anyway.
+   */
+  dropReservations(): void;
   /** Make what was recorded durable (end of run, interrupt). */
   flush(): void;
   /** Flush and release the store. The store must not be used afterwards. */
@@ -108,6 +126,8 @@ export function createMemoryStateStore(initial: readonly StateRecord[] = []): St
     append,
     appendSoon: append,
     appendAll: (records) => records.forEach(append),
+    reserve() {},
+    dropReservations() {},
     flush() {},
     close() {},
   };

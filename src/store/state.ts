@@ -10,7 +10,9 @@
  * even `.wf/`) until the first append: a dry run and a no-op run write nothing.
  * Each append is committed before it returns (a `started` row is durable
  * before the job's process is launched); `appendSoon` records are batched
- * into the next commit, at most {@link BATCH_MS} later.
+ * into the next commit, at most {@link BATCH_MS} later. A reserved job's
+ * `started` row is committed ahead ({@link StateStore.reserve}): its start
+ * then only queues the real start time for the next commit.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -69,6 +71,12 @@ class SqliteRunStore implements RunStore {
   #stmts: ReturnType<typeof prepareWrites> | undefined;
   /** Records waiting for the next commit, in order. */
   #pending: StateRecord[] = [];
+  /** Reserved jobs not started yet: their committed `started` row and the `job_state` row it replaced. */
+  readonly #reserved = new Map<JobId, Reservation>();
+  /** Reservations to undo at the next commit (before anything else in it). */
+  #cancelled: [JobId, Reservation][] = [];
+  /** Reserved jobs that started: their row gets the real start time and `job_state` the record at the next commit (before the pending records). */
+  #starts: [number, StartedRecord][] = [];
   #batchTimer: NodeJS.Timeout | undefined;
 
   constructor(root: string, db: Db | undefined, run: RunContext | undefined) {
@@ -106,7 +114,9 @@ class SqliteRunStore implements RunStore {
   get(id: JobId): StateRecord | undefined {
     const a = this.#appended.get(id) ?? this.#parsed.get(id);
     if (a) return a;
-    const r = this.#text(id);
+    // A reserved job's row says started; its last record is still the one it replaced.
+    const res = this.#reserved.get(id);
+    const r = res ? res.previous?.[1] : this.#text(id);
     if (r === undefined) return undefined;
     const rec = JSON.parse(r) as StateRecord;
     this.#parsed.set(id, rec);
@@ -115,33 +125,106 @@ class SqliteRunStore implements RunStore {
 
   *live(): IterableIterator<StateRecord> {
     for (const rec of this.#appended.values()) yield rec;
-    for (const [id, r] of this.#all()) if (!this.#appended.has(id)) yield this.#parsed.get(id) ?? (JSON.parse(r) as StateRecord);
+    for (const id of this.#all().keys()) {
+      if (this.#appended.has(id)) continue;
+      const rec = this.get(id);
+      if (rec) yield rec;
+    }
   }
 
   append(record: StateRecord): void {
+    if (this.#claim(record)) return;
     this.appendAll([record]);
   }
 
   appendSoon(record: StateRecord): void {
+    if (this.#claim(record)) return;
     this.#appended.set(record.id, record);
     this.#pending.push(record);
-    this.#batchTimer ??= setTimeout(() => this.#commit([]), BATCH_MS).unref();
+    this.#soon();
   }
 
   appendAll(records: readonly StateRecord[]): void {
     if (records.length === 0) return;
+    for (const r of records) this.#claim(r);
     this.#commit(records);
     for (const r of records) this.#appended.set(r.id, r);
   }
 
-  /** One transaction: the pending records, then `records`. */
-  #commit(records: readonly StateRecord[]): void {
+  reserve(ids: readonly JobId[]): void {
+    const fresh = ids.filter((id) => !this.#reserved.has(id) && !this.#open.has(id));
+    if (fresh.length > 0) this.#commit([], fresh);
+  }
+
+  dropReservations(): void {
+    if (this.#reserved.size === 0) return;
+    this.#cancelled.push(...this.#reserved);
+    this.#reserved.clear();
+    this.#commit([]);
+  }
+
+  /**
+   * Settle `record` against a reservation of its job: a reserved job's first
+   * `started` record takes over the committed row (true: nothing more to
+   * write now); any other record of a reserved job undoes the reservation
+   * first (a job that fails before it starts, a protected output).
+   */
+  #claim(record: StateRecord): boolean {
+    const res = this.#reserved.get(record.id);
+    if (res === undefined) return false;
+    this.#reserved.delete(record.id);
+    if (record.t === 'started' && record.attempt === 1) {
+      this.#open.set(record.id, res.row);
+      this.#appended.set(record.id, record);
+      this.#starts.push([res.row, record]);
+      this.#soon();
+      return true;
+    }
+    this.#cancelled.push([record.id, res]);
+    return false;
+  }
+
+  /** Commit what is pending within {@link BATCH_MS}. */
+  #soon(): void {
+    this.#batchTimer ??= setTimeout(() => this.#commit([]), BATCH_MS).unref();
+  }
+
+  /**
+   * One transaction: undone reservations, start times of reserved jobs, the
+   * pending records, `records`, then new reservations for `reserve`.
+   */
+  #commit(records: readonly StateRecord[], reserve: readonly JobId[] = []): void {
     if (this.#batchTimer) clearTimeout(this.#batchTimer);
     this.#batchTimer = undefined;
     const all = this.#pending.length > 0 ? [...this.#pending.splice(0), ...records] : records;
-    if (all.length === 0) return;
+    if (all.length === 0 && reserve.length === 0 && this.#cancelled.length === 0 && this.#starts.length === 0) return;
+    const cancelled = this.#cancelled.splice(0);
+    const starts = this.#starts.splice(0);
     const w = this.#writer();
-    w.db.transaction(() => all.forEach((r) => this.#write(r, w))).immediate();
+    w.db
+      .transaction(() => {
+        for (const [id, res] of cancelled) {
+          if (res.previous) w.setState.run(id, res.previous[0], res.previous[1]);
+          else w.deleteState.run(id);
+          w.deleteJob.run(res.row);
+          // A full load taken meanwhile read the reserved row's record.
+          if (res.previous) this.#current?.set(id, res.previous[1]);
+          else this.#current?.delete(id);
+        }
+        for (const [row, r] of starts) {
+          w.setStartedAt.run(r.at, row);
+          w.setState.run(r.id, row, JSON.stringify(r));
+        }
+        for (const r of all) this.#write(r, w);
+        const at = Date.now();
+        for (const id of reserve) {
+          const previous = w.getState.get(id) as [number, string] | undefined;
+          const row = this.#insert(id, 'started', 1, at, w);
+          w.setState.run(id, row, JSON.stringify({ t: 'started', id, at, attempt: 1 } satisfies StartedRecord));
+          this.#reserved.set(id, { row, previous });
+        }
+      })
+      .immediate();
   }
 
   endRun(outcome: RunOutcome, summary: unknown): void {
@@ -155,7 +238,10 @@ class SqliteRunStore implements RunStore {
   }
 
   close(): void {
-    if (this.#db) this.#commit([]);
+    if (this.#db) {
+      this.dropReservations();
+      this.#commit([]);
+    }
     this.#point = undefined;
     this.#db?.close();
     this.#db = undefined;
@@ -269,6 +355,15 @@ class SqliteRunStore implements RunStore {
   }
 }
 
+/** The `started` variant of {@link StateRecord}. */
+type StartedRecord = Extract<StateRecord, { t: 'started' }>;
+
+/** A reserved job's committed `started` row, and the `job_state` row (row id, record) it replaced, if any. */
+interface Reservation {
+  readonly row: number;
+  readonly previous: readonly [number, string] | undefined;
+}
+
 /** Rows per multi-row `INSERT INTO files` ({@link FileRows}); 8 parameters each. */
 const FILE_BATCH = 64;
 
@@ -326,5 +421,9 @@ function prepareWrites(db: Db) {
     finishInterrupted: db.prepare(`UPDATE jobs SET status = 'interrupted', ended_at = ?, duration_ms = ? - started_at WHERE id = ?`),
     endRun: db.prepare(`UPDATE runs SET ended_at = ?, outcome = ?, summary = ? WHERE id = ?`),
     setState: db.prepare(`INSERT OR REPLACE INTO job_state (job, row, record) VALUES (?, ?, ?)`),
+    getState: db.prepare(`SELECT row, record FROM job_state WHERE job = ?`).raw(true),
+    deleteState: db.prepare(`DELETE FROM job_state WHERE job = ?`),
+    deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ?`),
+    setStartedAt: db.prepare(`UPDATE jobs SET started_at = ? WHERE id = ?`),
   };
 }

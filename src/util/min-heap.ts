@@ -19,6 +19,29 @@ export class MinHeap {
     return this.#a.length;
   }
 
+  /**
+   * The `k` smallest items in pop order (ties in any order), without
+   * removing them: a best-first walk of the heap's tree whose open list
+   * holds at most k + 1 nodes, O(k²) (meant for small `k`).
+   */
+  smallest(k: number): number[] {
+    const a = this.#a;
+    const out: number[] = [];
+    if (a.length === 0 || k <= 0) return out;
+    const open = [0];
+    while (out.length < k && open.length > 0) {
+      let best = 0;
+      for (let j = 1; j < open.length; j++) if (this.#key(a[open[j]!]!) < this.#key(a[open[best]!]!)) best = j;
+      const at = open[best]!;
+      open[best] = open[open.length - 1]!;
+      open.pop();
+      out.push(a[at]!);
+      if (2 * at + 1 < a.length) open.push(2 * at + 1);
+      if (2 * at + 2 < a.length) open.push(2 * at + 2);
+    }
+    return out;
+  }
+
   /** The smallest item; throws (internal error) when empty. */
   peek(): number {
     const v = this.#a[0];

@@ -177,6 +177,71 @@ describe('direct jobs', () => {
   });
 });
 
+describe('jobs queued behind a running direct job', () => {
+  /** A spec for job `id` in `dir`, its log `id.log`, its declared output `id.out` unless `outputs` says otherwise. */
+  const specOf = (dir: string, id: string, command: string, outputs = [join(dir, `${id}.out`)]): JobSpec => ({
+    id: id as JobId, command, cwd: dir, logFile: join(dir, `${id}.log`), logHeader: HEADER, logTruncate: true, outputs,
+  });
+  /** Queue `spec` on `runner`, logging `turn ID`, `spawn ID` and `end ID` to `events`. */
+  const track = (events: string[], spec: JobSpec, p: Promise<JobOutcome> | undefined): Promise<JobOutcome> => {
+    if (p === undefined) throw new Error('not queued');
+    return p.then((o) => (events.push(`end ${spec.id}`), o));
+  };
+  const control = (events: string[], id: string) => ({
+    signal: new AbortController().signal,
+    onTurn: () => void events.push(`turn ${id}`),
+    onSpawn: () => void events.push(`spawn ${id}`),
+  });
+
+  it('starts the moment the job ahead of it succeeded, never beside it, and takes its turn before that job ends for wf', async () => {
+    await withRunner({}, async (runner) => {
+      const dir = workDir();
+      const events: string[] = [];
+      const a = specOf(dir, 'a', 'sleep 0.3 && touch a.out');
+      const b = specOf(dir, 'b', 'cp a.out b.out');
+      expect(runner.canQueue!(b.command, dir)).toBe(false); // nothing runs yet
+      const first = runner.run(a, control(events, 'a')).then((o) => (events.push('end a'), o));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(runner.canQueue!(b.command, dir)).toBe(true);
+      expect(runner.canQueue!('echo hi | cat', dir)).toBe(false); // a pipe needs bash
+      const second = track(events, b, runner.queue!(b, control(events, 'b')));
+      expect(runner.canQueue!(b.command, dir)).toBe(false); // one queued job per running job
+      expect((await first).exitCode).toBe(0);
+      expect((await second).exitCode).toBe(0);
+      expect(events).toEqual(['spawn a', 'turn b', 'end a', 'spawn b', 'end b']);
+      expect(existsSync(join(dir, 'b.out'))).toBe(true);
+      expect(readFileSync(b.logFile, 'utf8')).toBe(HEADER);
+    });
+  });
+
+  it('does not start when the job ahead of it failed, missed a declared output, or the runner was told to hold', async () => {
+    await withRunner({}, async (runner) => {
+      const dir = workDir();
+      const cases: [string, JobSpec, () => void][] = [
+        ['failed', specOf(dir, 'a1', 'sleep 0.2 && ls no-such-file'), () => {}], // `false` is a builtin: that job would go to bash
+        ['missing output', specOf(dir, 'a2', 'sleep 0.2 && touch other.out'), () => {}],
+        ['hold', specOf(dir, 'a3', 'sleep 0.2 && touch a3.out'), () => runner.hold!()],
+      ];
+      for (const [, ahead, act] of cases) {
+        const events: string[] = [];
+        const first = runner.run(ahead, control(events, 'ahead'));
+        await new Promise((r) => setTimeout(r, 80));
+        const b = specOf(dir, `b-${ahead.id}`, `touch b-${ahead.id}.out`);
+        const second = track(events, b, runner.queue!(b, control(events, 'b')));
+        act();
+        await first;
+        const outcome = await second;
+        expect(outcome.notStarted).toBe(true);
+        expect(events).toEqual(['spawn ahead', 'turn b', `end ${b.id}`]);
+        expect(existsSync(join(dir, `b-${ahead.id}.out`))).toBe(false);
+        expect(existsSync(b.logFile)).toBe(false);
+      }
+      // Held: nothing more is queued.
+      expect(runner.canQueue!('true', dir)).toBe(false);
+    });
+  });
+});
+
 describe('the Python it uses', () => {
   it('is the first ELF python3 on PATH, skipping scripts', () => {
     const bin = tempRoot('wf-direct-py-');

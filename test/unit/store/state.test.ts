@@ -1,12 +1,17 @@
 /**
  * The run database as the executor's state store: records round-trip, the
- * latest record per job wins, and writing/loading 100,000 jobs stays cheap.
+ * latest record per job wins, reserved `started` rows are durable before
+ * their jobs start and vanish when they never do, and writing/loading
+ * 100,000 jobs stays cheap.
  */
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { asJobId, asRelPath } from '../../../src/ir/ids.js';
 import type { Job, Plan } from '../../../src/ir/plan.js';
+import type { JobId } from '../../../src/ir/ids.js';
+import type { StateRecord } from '../../../src/executor/state-store.js';
 import { openRunStore } from '../../../src/store/state.js';
 import { tempRoot } from '../../helpers/fs.js';
 import { runContext } from '../../helpers/store.js';
@@ -72,4 +77,66 @@ describe('the SQLite state store', () => {
     expect(writeMs).toBeLessThan(60_000);
     expect(loadMs).toBeLessThan(5_000);
   }, 120_000);
+
+  it('commits reserved started rows at once, hands one to the job when it starts, and removes the rest at the end', () => {
+    const root = tempRoot();
+    const plan = bigPlan(root, 3);
+    const [a, b, c] = plan.jobs.map((j) => j.id) as [JobId, JobId, JobId];
+    const doneOf = (id: JobId, endTime: number): StateRecord => ({ t: 'done', id, command: 'c', params: '{}', ruleDigest: 'd', inputs: [], outputs: [], endTime, durationMs: 1 });
+    // An earlier run left a done record for c.
+    const first = openRunStore(root, runContext(plan));
+    first.append(doneOf(c, 1));
+    first.close();
+    const store = openRunStore(root, runContext(plan));
+    store.reserve([a, b, c]);
+    // Durable before any of them starts: another connection sees the rows, and each job's state says started (cut off).
+    const peek = new Database(join(root, '.wf', 'wf.db'), { readonly: true });
+    const rows = (): { job: string; status: string; started_at: number }[] => peek.prepare('SELECT job, status, started_at FROM jobs WHERE run_id = 2 ORDER BY id').all() as never;
+    const state = (id: JobId): string | undefined => (peek.prepare('SELECT record FROM job_state WHERE job = ?').pluck().get(id) as string | undefined);
+    expect(rows().map((r) => [r.job, r.status])).toEqual([[a, 'started'], [b, 'started'], [c, 'started']]);
+    expect(JSON.parse(state(c)!).t).toBe('started');
+    // Reservations are invisible to the executor's reads.
+    expect(store.get(c)?.t).toBe('done');
+    expect(store.get(a)).toBeUndefined();
+    // a starts: no new row; its row gets the real start time with the next commit.
+    store.append({ t: 'started', id: a, at: 5_000, attempt: 1 });
+    expect(store.get(a)).toEqual({ t: 'started', id: a, at: 5_000, attempt: 1 });
+    store.appendSoon(doneOf(a, 6_000));
+    store.flush();
+    expect(rows()).toHaveLength(3);
+    expect(rows()[0]).toEqual({ job: a, status: 'done', started_at: 5_000 });
+    expect(JSON.parse(state(a)!).t).toBe('done');
+    // b never starts and c never starts: their rows go, and c's previous record is its last again.
+    store.dropReservations();
+    expect(rows().map((r) => r.job)).toEqual([a]);
+    expect(state(b)).toBeUndefined();
+    expect(JSON.parse(state(c)!)).toEqual(doneOf(c, 1));
+    store.close();
+    peek.close();
+    const again = openRunStore(root);
+    expect(again.get(c)).toEqual(doneOf(c, 1));
+    expect(again.get(b)).toBeUndefined();
+    again.close();
+  });
+
+  it('undoes a reservation when the job fails before it starts, and keeps reserved rows after a crash (the jobs count as cut off)', () => {
+    const root = tempRoot();
+    const plan = bigPlan(root, 2);
+    const [a, b] = plan.jobs.map((j) => j.id) as [JobId, JobId];
+    const store = openRunStore(root, runContext(plan));
+    store.reserve([a, b]);
+    // A protected output: the job fails without a started record of its own.
+    store.append({ t: 'failed', id: a, code: 'WF3004', exitCode: null, signal: null, reason: 'protected', logPath: 'x.log', endTime: 9 });
+    const db = new Database(join(root, '.wf', 'wf.db'), { readonly: true });
+    expect(db.prepare('SELECT job, status FROM jobs ORDER BY id').all()).toEqual([
+      { job: b, status: 'started' },
+      { job: a, status: 'failed' },
+    ]);
+    db.close();
+    // wf is killed here: b's reserved row stays, and the next run reads b as cut off.
+    const next = openRunStore(root);
+    expect(next.get(b)?.t).toBe('started');
+    expect(next.get(a)?.t).toBe('failed');
+    next.close();
+  });
 });
