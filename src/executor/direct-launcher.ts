@@ -53,7 +53,9 @@
  * its group behind, and every path of `after` (its declared outputs)
  * exists, and wf has not sent SIGUSR2 (the run is stopping). Otherwise it
  * replies `N` and starts nothing: wf runs the job later, or not at all. A
- * trivial job then starts with no round trip through wf.
+ * trivial job then starts with no round trip through wf. A queued job's
+ * log header gets the time it started, not the time it was sent
+ * (`logHeader`'s ISO time in outputs.ts: the last 24 characters before ` ===`).
  */
 import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -163,12 +165,13 @@ export function directFrame(logFile: string, append: boolean, header: string, co
  * `$SHLVL` (bash's own, given to the programs it forks) as an argument.
  */
 export function directLauncherArgs(python: string): string[] {
-  return ['--norc', '-c', 'exec "$0" -I -S -c "$1" "$SHLVL"', python, DIRECT_LAUNCHER_SCRIPT];
+  // SIGUSR2 (hold) is ignored until Python has its handler: one sent while it starts must not kill it.
+  return ['--norc', '-c', 'trap "" USR2; exec "$0" -I -S -c "$1" "$SHLVL"', python, DIRECT_LAUNCHER_SCRIPT];
 }
 
 /** The direct launcher (Python 3.8+; see the module comment). */
 const DIRECT_LAUNCHER_SCRIPT = String.raw`
-import fcntl, json, os, signal, stat, sys
+import fcntl, json, os, signal, stat, sys, time
 if sys.version_info < (3, 8):
     sys.exit(3)
 # bash's exported environment as bash passed it (os.environ may differ: Python coerces a C locale's LC_CTYPE)
@@ -185,7 +188,7 @@ for entry in ENVIRON.split(b'\0'):
 FORKED = dict(EXECED)  # for the programs bash forks: its own SHLVL
 FORKED[b'SHLVL'] = sys.argv[1].encode()
 PATH = EXECED.get(b'PATH', b'').split(b':')
-RESET = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGUSR1)
+RESET = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGUSR1, signal.SIGUSR2)
 OPEN = {'<': os.O_RDONLY, '>': os.O_WRONLY | os.O_CREAT | os.O_TRUNC, '>>': os.O_WRONLY | os.O_CREAT | os.O_APPEND}
 
 def high(fd):
@@ -336,7 +339,12 @@ for frame in sys.stdin.buffer:
         write(1, b'E 1 0\n')
         continue
     try:
-        write(j.log, job['header'].encode())
+        header = job['header']
+        if after is not None and header.endswith('Z ===\n') and len(header) >= 29:
+            # queued: the header's time (ISO, ms, UTC, last before ' ===') becomes the time the job started
+            t = time.time()
+            header = header[:-29] + time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(t)) + '.%03dZ ===\n' % (int(t * 1000) % 1000)
+        write(j.log, header.encode())
         status = j.commands(job['commands'])
     except Exception as e:  # a bug of this launcher: the job fails, saying why, and the launcher goes on
         try:

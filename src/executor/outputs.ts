@@ -75,7 +75,12 @@ export function protectOutputs(job: Job, stamps: StampCache): void {
   }
 }
 
-/** The header line of an attempt's log, newline included: `=== wf: JOB attempt N/M, ISO-TIME ===`. */
+/**
+ * The header line of an attempt's log, newline included: `=== wf: JOB
+ * attempt N/M, ISO-TIME ===` (ISO-TIME: `toISOString()`, UTC, ms). The
+ * direct launcher rewrites ISO-TIME of a job queued behind another to the
+ * time it started (direct-launcher.ts), so keep it last.
+ */
 export function logHeader(id: string, attempt: number, maxAttempts: number): string {
   return `=== wf: ${id} attempt ${attempt}/${maxAttempts}, ${new Date().toISOString()} ===\n`;
 }
