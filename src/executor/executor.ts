@@ -311,6 +311,7 @@ async function schedule(
 
   try {
     for (;;) {
+      topUpReservations();
       while (!stopping && ready.size > 0) {
         const i = ready.peek();
         const need = Math.min(Math.max(1, plan.jobs[i]!.cores), slots);

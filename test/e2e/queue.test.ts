@@ -5,10 +5,11 @@
  * attempt that ran, none for jobs that never started.
  */
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exists, tempDir, wf, writeFiles } from '../helpers/cli.js';
+import { exists, tempDir, WF, wf, writeFiles } from '../helpers/cli.js';
 
 /** A workflow of `n` independent stamp jobs (plain lists of programs: direct jobs) and a gather. */
 function stampWorkflow(n: number, command: string): string {
@@ -47,6 +48,29 @@ function jobRows(dir: string): { job: string; status: string; pgid: number | nul
   } finally {
     db.close();
   }
+}
+
+/** Poll `check` every 20 ms until it holds (up to `ms`). */
+async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Pids of the Python processes (direct launchers) whose working directory is `dir`. */
+function launchersIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (readlinkSync(`/proc/${p}/cwd`) === dir && readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('python')) pids.push(Number(p));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
 }
 
 describe('jobs queued behind running jobs', () => {
@@ -93,5 +117,37 @@ describe('jobs queued behind running jobs', () => {
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/running 6 of 9 job\(s\)/);
     expect(readFileSync(join(dir, 'merged.txt'), 'utf8').trim().split('\n')).toHaveLength(16);
+  });
+
+  it('after kill -9 of wf, a job queued behind a running one never starts, and the next run does both', async () => {
+    const dir = stampWorkflow(2, 'sleep 0.{k} && cp {input} {output}');
+    // -j 1: 001 runs for 1.1 s; 002 is queued behind it in the same launcher.
+    writeFiles(dir, { 'workflow.wf': readFileSync(join(dir, 'workflow.wf'), 'utf8').replace('sleep 0.{k}', 'sleep 1.{k}') });
+    const run = execa('node', [WF, 'run', '-j', '1'], { cwd: dir, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+    const db = (): { job: string; pgid: number | null }[] => {
+      if (!exists(join(dir, '.wf/wf.db'))) return [];
+      const d = new Database(join(dir, '.wf/wf.db'), { readonly: true });
+      try {
+        return d.prepare('SELECT job, pgid FROM jobs ORDER BY id').all() as never;
+      } catch {
+        return []; // wf is still creating it
+      } finally {
+        d.close();
+      }
+    };
+    await until(() => db().some((r) => r.job === 'one[k=001]' && r.pgid !== null), "001's process group in the database");
+    const launchers = launchersIn(dir);
+    expect(launchers).toHaveLength(1);
+    run.kill('SIGKILL');
+    await run;
+    // The launcher finishes 001, finds wf gone when it reports, and exits without starting 002.
+    await until(() => launchersIn(dir).length === 0, 'the launcher to exit');
+    expect(exists(join(dir, 'out/001.txt'))).toBe(true);
+    expect(exists(join(dir, 'out/002.txt'))).toBe(false);
+    expect(exists(join(dir, '.wf/logs/one/k=002.log'))).toBe(false);
+    const again = await wf(dir, ['run', '-j', '1']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/running 3 of 3 job\(s\)/);
+    expect(readFileSync(join(dir, 'merged.txt'), 'utf8')).toBe('1\n2\n');
   });
 });
