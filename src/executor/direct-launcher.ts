@@ -53,7 +53,11 @@
  * its group behind, and every path of `after` (its declared outputs)
  * exists, and wf has not sent SIGUSR2 (the run is stopping). Otherwise it
  * replies `N` and starts nothing: wf runs the job later, or not at all. A
- * trivial job then starts with no round trip through wf. A queued job's
+ * trivial job then starts with no round trip through wf. When wf is gone
+ * (killed), the launcher's report of the running job fails (broken pipe)
+ * and it exits before it reads a queued job; should wf die just after that
+ * report, the launcher is no longer its child, and it refuses the job. A
+ * queued job's
  * log header gets the time it started, not the time it was sent
  * (`logHeader`'s ISO time in outputs.ts: the last 24 characters before ` ===`).
  */
@@ -323,11 +327,12 @@ class Job:
         return status
 
 last_ok = False  # the last job ended with status 0 and left no process behind
+WF = os.getppid()  # wf: a queued job never starts once it is gone
 for frame in sys.stdin.buffer:
     stop = False
     job = json.loads(frame)
     after = job.get('after')
-    if after is not None and (hold or not last_ok or not all(os.path.exists(p) for p in after)):
+    if after is not None and (hold or not last_ok or os.getppid() != WF or not all(os.path.exists(p) for p in after)):
         last_ok = False
         write(1, b'N\n')
         continue
