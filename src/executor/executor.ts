@@ -28,7 +28,7 @@ import type { FileEntry, StateStore } from './state-store.js';
 /**
  * How many ready jobs at most have their `started` row committed ahead
  * ({@link StateStore.reserve}); only those can be queued behind a running
- * job. A live monitor shows them as started until they start, and a crash
+ * job. The history shows them as queued until they start, and a crash
  * leaves them cut off (rerun), so it stays small.
  */
 const RESERVE_AHEAD = 8;

@@ -83,7 +83,8 @@ export interface StateStore {
   /** Record several events in one transaction (adopting up-to-date jobs). */
   appendAll(records: readonly StateRecord[]): void;
   /**
-   * Commit now a `started` record (attempt 1) for each of `ids`, jobs that
+   * Commit now a `started` record (attempt 1) for each of `ids` (in the run
+   * database, a `queued` attempt row until the job starts), jobs that
    * are ready and will start soon (the next commit's other records go with
    * it), so that a job's own start needs no commit: its `started`
    * {@link append} then only queues the real start time for the next

@@ -18,7 +18,7 @@ const MAX_LANES = 6;
 /** The report page for one run. */
 export function renderReportHtml(status: RunStatus, attempts: readonly JobRow[], title: string): string {
   const r = status.run;
-  const ran = attempts.filter((a) => !a.adopted && a.started_at !== null);
+  const ran = attempts.filter((a) => !a.adopted && a.started_at !== null && a.status !== 'queued');
   const total = status.levels.reduce((a, l) => a + l.planned, 0);
   const done = status.levels.reduce((a, l) => a + l.succeeded + l.upToDate, 0);
   const failedN = status.levels.reduce((a, l) => a + l.failed, 0);

@@ -102,6 +102,7 @@ export function buildRunStatus(run: RunRow, attempts: readonly JobRow[]): RunSta
       r.planned++;
       if (a.status === 'done') r.succeeded++;
       else if (a.status === 'failed') r.failed++;
+      else if (a.status === 'queued') r.pending++; // reserved ahead, not started
       else r.interrupted++;
     }
   }

@@ -32,7 +32,7 @@ export function runJobs(db: Db, runId: number): JobRow[] {
 export function jobCountsByRun(db: Db): Map<number, { jobs: number; failed: number }> {
   const out = new Map<number, { jobs: number; failed: number }>();
   const rows = db
-    .prepare(`SELECT run_id, count(*) AS n, sum(status = 'failed') AS f FROM jobs WHERE adopted = 0 GROUP BY run_id`)
+    .prepare(`SELECT run_id, count(*) AS n, sum(status = 'failed') AS f FROM jobs WHERE adopted = 0 AND status <> 'queued' GROUP BY run_id`)
     .all() as { run_id: number; n: number; f: number }[];
   for (const r of rows) out.set(r.run_id, { jobs: r.n, failed: r.f });
   return out;

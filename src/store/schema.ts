@@ -58,7 +58,8 @@ export const JobRowSchema = z.object({
   wildcards: z.string(),
   level: z.number(),
   level_text: z.string(),
-  status: z.enum(['started', 'done', 'failed', 'interrupted']),
+  /** `queued`: committed ahead of the job's start (StateStore.reserve), not known to have started. */
+  status: z.enum(['queued', 'started', 'done', 'failed', 'interrupted']),
   attempt: z.number().int(),
   adopted: z.number().int(),
   code: z.string().nullable(),

@@ -219,7 +219,7 @@ class SqliteRunStore implements RunStore {
         const at = Date.now();
         for (const id of reserve) {
           const previous = w.getState.get(id) as [number, string] | undefined;
-          const row = this.#insert(id, 'started', 1, at, w);
+          const row = this.#insert(id, 'queued', 1, at, w);
           w.setState.run(id, row, JSON.stringify({ t: 'started', id, at, attempt: 1 } satisfies StartedRecord));
           this.#reserved.set(id, { row, previous });
         }
@@ -358,7 +358,13 @@ class SqliteRunStore implements RunStore {
 /** The `started` variant of {@link StateRecord}. */
 type StartedRecord = Extract<StateRecord, { t: 'started' }>;
 
-/** A reserved job's committed `started` row, and the `job_state` row (row id, record) it replaced, if any. */
+/**
+ * A reserved job's committed row (status `queued` in `jobs`: for the
+ * history, not started yet; a `started` record in `job_state`: for the
+ * planner, cut off if wf dies) and the `job_state` row (row id, record) it
+ * replaced, if any. The row becomes `started`, with the real start time, in
+ * the commit after the job starts.
+ */
 interface Reservation {
   readonly row: number;
   readonly previous: readonly [number, string] | undefined;
@@ -424,6 +430,6 @@ function prepareWrites(db: Db) {
     getState: db.prepare(`SELECT row, record FROM job_state WHERE job = ?`).raw(true),
     deleteState: db.prepare(`DELETE FROM job_state WHERE job = ?`),
     deleteJob: db.prepare(`DELETE FROM jobs WHERE id = ?`),
-    setStartedAt: db.prepare(`UPDATE jobs SET started_at = ? WHERE id = ?`),
+    setStartedAt: db.prepare(`UPDATE jobs SET status = 'started', started_at = ? WHERE id = ?`),
   };
 }

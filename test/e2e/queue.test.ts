@@ -145,6 +145,10 @@ describe('jobs queued behind running jobs', () => {
     expect(exists(join(dir, 'out/001.txt'))).toBe(true);
     expect(exists(join(dir, 'out/002.txt'))).toBe(false);
     expect(exists(join(dir, '.wf/logs/one/k=002.log'))).toBe(false);
+    // The crashed run's status: 001 was cut off, 002 never started.
+    const status = await wf(dir, ['status', '--json']);
+    const one = (JSON.parse(status.stdout) as { rules: { rule: string; interrupted: number; pending: number }[] }).rules.find((r) => r.rule === 'one');
+    expect(one).toMatchObject({ interrupted: 1, pending: 1 });
     const again = await wf(dir, ['run', '-j', '1']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/running 3 of 3 job\(s\)/);
