@@ -137,7 +137,7 @@ export function jobMode(command: string, bashEnv: boolean): 'fork' | 'exec' {
  */
 type Reply = { readonly kind: 'S' | 'E' | 'N' | 'T'; readonly value: number; readonly groupLeft: boolean };
 
-/** One launcher process and the reply handler of the job it is running. */
+/** One launcher process and the reply handlers of the jobs sent to it. */
 interface Launcher {
   /** `bash`: the bash launcher (any job); `direct`: the direct launcher (direct-launcher.ts), for direct jobs in {@link cwd}. */
   readonly kind: 'bash' | 'direct';
