@@ -57,9 +57,9 @@
  * (killed), the launcher's report of the running job fails (broken pipe)
  * and it exits before it reads a queued job; should wf die just after that
  * report, the launcher is no longer its child, and it refuses the job. A
- * queued job's
- * log header gets the time it started, not the time it was sent
- * (`logHeader`'s ISO time in outputs.ts: the last 24 characters before ` ===`).
+ * queued job's log header gets the time it started, not the time it was
+ * sent (`logHeader`'s ISO time in outputs.ts: the last 24 characters
+ * before ` ===`).
  */
 import { accessSync, closeSync, constants, openSync, readSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -159,7 +159,7 @@ export function findPython(env: Readonly<Record<string, string | undefined>>): s
  * one ended with status 0, left no process behind, and these paths exist.
  */
 export function directFrame(logFile: string, append: boolean, header: string, commands: readonly DirectCommand[], after?: readonly string[]): string {
-  return `${JSON.stringify(after === undefined ? { log: logFile, append, header, commands } : { log: logFile, append, header, commands, after })}\n`;
+  return `${JSON.stringify({ log: logFile, append, header, commands, after })}\n`; // no "after" key when undefined
 }
 
 /**

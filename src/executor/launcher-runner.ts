@@ -355,6 +355,9 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     return undefined;
   }
 
+  /** {@link canQueue}'s parse of the command it said yes to, for the {@link queue} call that follows it. */
+  let checked: { readonly command: string; readonly direct: DirectCommand[] } | undefined;
+
   /** The commands of `command` when it can run in a direct launcher, else null. */
   function directOf(command: string): DirectCommand[] | null {
     return python() !== undefined && jobMode(command, bashEnv) === 'fork' ? directCommands(command, findProgram) : null;
@@ -370,7 +373,7 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
     const bad = nulByte(spec);
     if (bad) return bad;
     const fork = jobMode(spec.command, bashEnv) === 'fork';
-    const direct = fork ? directOf(spec.command) : null;
+    const direct = python() !== undefined && fork ? directCommands(spec.command, findProgram) : null;
     const kind = direct === null ? 'bash' : 'direct';
     let l: Launcher;
     try {
@@ -388,7 +391,8 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
 
   function queue(spec: JobSpec, control: RunControl): Promise<JobOutcome> | undefined {
     if (nulByte(spec) || (spec.cores ?? 1) > 1 || held) return undefined;
-    const direct = directOf(spec.command);
+    const direct = checked?.command === spec.command ? checked.direct : directOf(spec.command);
+    checked = undefined;
     const l = direct === null ? undefined : queueHost(spec.cwd);
     if (l === undefined) return undefined;
     return runOn(l, spec, control, direct, true, l.aheadOutputs).then((o) =>
@@ -481,7 +485,13 @@ export function createLauncherRunner(options: LauncherRunnerOptions = {}): JobRu
   return {
     run,
     queue,
-    canQueue: (command, cwd) => !held && queueHost(cwd) !== undefined && directOf(command) !== null,
+    canQueue(command: string, cwd: string): boolean {
+      checked = undefined;
+      if (held || queueHost(cwd) === undefined) return false;
+      const direct = directOf(command);
+      if (direct !== null) checked = { command, direct };
+      return direct !== null;
+    },
     hold(): void {
       held = true;
       for (const l of all) if (l.kind === 'direct' && l.waiting.length > 1) l.hold();
